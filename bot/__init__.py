@@ -1,0 +1,1 @@
+"""studybot: a study bot for DevOps teams on Discord and Slack."""

@@ -1,0 +1,201 @@
+"""The `studybot lookup` and `studybot content validate|import` commands.
+
+Exit codes: 0 done (a lookup that finds nothing is an answer too), 1 invalid content or a failed
+import, 2 a usage error (unknown topic, unreadable file, bad settings).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bot.catalog.catalog import Catalog
+from bot.catalog.importer import ImportProblem, import_cheatsheet, to_yaml
+from bot.catalog.loader import Problem, content_files, validate
+from bot.catalog.model import SLUG_PATTERN
+from bot.catalog.search import SearchIndex
+from bot.config import SettingsError, load_settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    lookup = subparsers.add_parser(
+        "lookup", help="find the cheat-sheet entry for a query",
+        description="Find the entry a query means, as /TOPIC QUERY does in chat.",
+    )
+    lookup.add_argument("--topic", help="search one topic (slug or alias); default: all")
+    lookup.add_argument("--limit", type=_positive, default=5, help="hits to return (default 5)")
+    lookup.add_argument("--json", action="store_true", help="print a JSON array of hits")
+    lookup.add_argument("query", nargs="+", help="what to look up, e.g. pod stuck pending")
+    lookup.set_defaults(func=run_lookup)
+
+    content = subparsers.add_parser("content", help="validate or import content files")
+    actions = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
+    check = actions.add_parser(
+        "validate", help="check every content file; exit 1 on any problem",
+        description="Check every content file and print each problem as file:line: message.",
+    )
+    check.add_argument("dir", nargs="?", type=Path, help="content folder (default: CONTENT_DIR)")
+    check.set_defaults(func=run_validate)
+    importer = actions.add_parser(
+        "import", help="turn a Markdown cheat sheet into content files",
+        description="Turn a Markdown cheat sheet into lookup entries in the content format.",
+    )
+    importer.add_argument("file", type=Path, help="the Markdown cheat sheet")
+    importer.add_argument("--topic", type=_slug, help="put every section into this one topic")
+    importer.add_argument("--out", type=Path, help="write <topic>.yaml files here (default: print)")
+    importer.add_argument("--force", action="store_true", help="overwrite existing files in --out")
+    importer.set_defaults(func=run_import)
+
+
+def run_lookup(args: argparse.Namespace) -> int:
+    catalog = _catalog()
+    if catalog is None:
+        return 1
+    topic: str | None = None
+    if args.topic is not None:
+        topic = catalog.resolve_topic(args.topic)
+        if topic is None:
+            print(f"unknown topic {args.topic!r}; valid topics: {_topic_names(catalog)}",
+                  file=sys.stderr)
+            return 2
+    index = SearchIndex.build(catalog)
+    query = " ".join(args.query)
+    hits = index.search(query, topic, args.limit)
+    if args.json:
+        rows: list[dict[str, Any]] = []
+        for hit in hits:
+            entry = catalog.entries[hit.entry_id]
+            rows.append({"id": hit.entry_id, "topic": hit.topic, "title": hit.title,
+                         "body": entry.body, "score": round(hit.score, 4),
+                         "keywords": list(entry.keywords), "see_also": list(entry.see_also)})
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    if not hits:
+        closest = ", ".join(h.title for h in index.suggest(query, topic, 3))
+        print(f"No entry matches {query!r}. Closest: {closest}")
+        return 0
+    entry = catalog.entries[hits[0].entry_id]
+    print(f"{entry.title}\n[{catalog.topics[hits[0].topic].title} · {entry.id}]\n")
+    print(entry.body.rstrip())
+    others = [h.title for h in hits[1:]] or [
+        catalog.entries[ref].title for ref in entry.see_also if ref in catalog.entries
+    ]
+    if others:
+        print(f"\nSee also: {'; '.join(others)}")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    folder = args.dir
+    if folder is None:
+        try:
+            folder = load_settings().content_dir
+        except SettingsError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    catalog, problems = validate(folder)
+    if catalog is None:
+        for problem in problems:
+            print(problem)
+        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+        return 1
+    print(f"{folder}: valid ({len(catalog.topics)} topics, {len(catalog.entries)} entries, "
+          f"{len(catalog.questions)} questions)")
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    try:
+        text = args.file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        files = import_cheatsheet(text, args.topic)
+    except ImportProblem as exc:
+        print(f"{args.file}: {exc}", file=sys.stderr)
+        return 1
+    rendered = {slug: to_yaml(data) for slug, data in files.items()}
+    if args.out is None:
+        problems = _check({}, rendered)
+        if problems:
+            return _report(problems)
+        print("\n---\n".join(f"# {slug}.yaml\n{text}" for slug, text in rendered.items()), end="")
+        return 0
+    targets = {slug: args.out / f"{slug}.yaml" for slug in rendered}
+    existing = [str(path) for path in targets.values() if path.exists()]
+    if existing and not args.force:
+        print(f"would overwrite {', '.join(existing)}; pass --force to replace them",
+              file=sys.stderr)
+        return 1
+    # The new files must validate together with what is already there, or nothing is written.
+    kept = {p.name: p for p in content_files(args.out)} if args.out.is_dir() else {}
+    problems = _check({name: p for name, p in kept.items()
+                       if name not in {t.name for t in targets.values()}}, rendered)
+    if problems:
+        return _report(problems)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for slug, path in targets.items():
+        path.write_text(rendered[slug], encoding="utf-8")
+        count = len(files[slug]["entries"])
+        print(f"wrote {path} ({count} entries)", file=sys.stderr)
+    return 0
+
+
+def _catalog() -> Catalog | None:
+    try:
+        folder = load_settings().content_dir
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return None
+    catalog, problems = validate(folder)
+    if catalog is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+    return catalog
+
+
+def _check(existing: dict[str, Path], rendered: dict[str, str]) -> list[Problem]:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        for name, path in existing.items():
+            shutil.copyfile(path, folder / name)
+        for slug, text in rendered.items():
+            (folder / f"{slug}.yaml").write_text(text, encoding="utf-8")
+        _, problems = validate(folder)
+        # Report the files by the name they would have, not by the scratch folder.
+        return [Problem(Path(p.file).name, p.line, p.message) for p in problems]
+
+
+def _report(problems: list[Problem]) -> int:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print("nothing written: the result would not validate", file=sys.stderr)
+    return 1
+
+
+def _topic_names(catalog: Catalog) -> str:
+    names = []
+    for slug in sorted(catalog.topics):
+        aliases = catalog.topics[slug].aliases
+        names.append(f"{slug} ({', '.join(aliases)})" if aliases else slug)
+    return ", ".join(names)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _slug(value: str) -> str:
+    if not re.fullmatch(SLUG_PATTERN, value):
+        raise argparse.ArgumentTypeError("must be a lower-case slug like 'k8s' or 'my-team'")
+    return value

@@ -1,0 +1,1 @@
+"""The terminal adapter: one study channel in a terminal, driven by typed or piped lines."""

@@ -1,0 +1,120 @@
+"""Reads lines, calls the service, prints replies. Acts as one study channel named `terminal`."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import TextIO
+
+from bot import errors
+from bot.messages import HELP, error_text
+from bot.platforms.shell import render
+from bot.service import Actor, ChannelRef, StudyService
+from bot.study_commands import Competition, PostNow, Setup, Simple, parse_study
+
+CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
+
+
+class ShellAdapter:
+    def __init__(
+        self, service: StudyService, user: str, stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+    ) -> None:
+        self.service = service
+        self.user = user
+        self.stdin = stdin
+        self.stdout = stdout
+
+    @property
+    def actor(self) -> Actor:
+        # The terminal is the operator's own machine, so its user administers its channel.
+        return Actor("shell", CHANNEL.workspace_id, self.user, self.user, is_admin=True)
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    async def run(self) -> None:
+        interactive = self.stdin.isatty()
+        self.say(f"studybot terminal: you are {self.user}. Type /help for commands, /quit to leave.")
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                print("> ", end="", file=self.stdout, flush=True)
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                return
+            line = line.strip()
+            if line in ("/quit", "/exit"):
+                return
+            if line:
+                await self.handle(line)
+
+    async def handle(self, line: str) -> None:
+        try:
+            reply = await self._dispatch(line)
+        except errors.StudyError as exc:
+            reply = error_text(exc)
+        if reply:
+            self.say(reply)
+
+    async def _dispatch(self, line: str) -> str:
+        if not line.startswith("/"):
+            return render.answer(
+                await self.service.answer_latest(self.actor, CHANNEL, line), self.user
+            )
+        command, _, rest = line[1:].partition(" ")
+        command, rest = command.lower(), rest.strip()
+        handlers: dict[str, Callable[[str], object]] = {
+            "as": self._switch_user,
+            "help": lambda _: HELP,
+            "study": self._study,
+            "leaderboard": self._leaderboard,
+            "streak": self._streak,
+            "stats": self._streak,
+            "lookup": lambda q: render.lookup(self.service.lookup(q)),
+        }
+        handler = handlers.get(command)
+        if handler is not None:
+            result = handler(rest)
+            return await result if asyncio.iscoroutine(result) else str(result)
+        if self.service.catalog.resolve_topic(command) is not None:
+            return render.lookup(self.service.lookup(rest, topic=command))
+        return f"Unknown command /{command}. Type /help."
+
+    def _switch_user(self, name: str) -> str:
+        if not name or len(name) > 64:
+            return "Usage: /as NAME (up to 64 characters)"
+        self.user = name
+        return f"You are now {name}."
+
+    async def _leaderboard(self, period: str) -> str:
+        return render.board(
+            await self.service.leaderboard(self.actor, period or "week", channel=CHANNEL)
+        )
+
+    async def _streak(self, _: str) -> str:
+        return render.stats(await self.service.stats(self.actor, CHANNEL))
+
+    async def _study(self, text: str) -> str:
+        match parse_study(text):
+            case Setup(time=time, timezone=tz, days=days, topics=topics):
+                view = await self.service.configure_channel(
+                    self.actor, CHANNEL, time, tz, days, list(topics)
+                )
+                return "Saved. " + render.schedule(view)
+            case PostNow(question_id=qid):
+                card = await self.service.post_now(self.actor, CHANNEL, qid)
+                await self.service.mark_sent(card.post_id, "terminal")
+                return render.question(card)
+            case Simple(name="close"):
+                return render.closed(await self.service.close_latest(self.actor, CHANNEL))
+            case Simple(name="pause" | "resume" as name):
+                view = await self.service.set_paused(self.actor, CHANNEL, name == "pause")
+                return render.schedule(view)
+            case Simple(name="schedule"):
+                return render.schedule(await self.service.schedule(CHANNEL))
+            case Competition():
+                return "Competitions are not available yet."
+            case _:
+                return HELP

@@ -1,0 +1,88 @@
+"""The in-process scheduler: a periodic tick that posts due questions and closes expired ones.
+
+Due work lives in the database, so the tick can run in any number of instances, catch up after
+downtime, and be driven by a test clock; APScheduler only decides when the tick runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot.delivery import Dispatcher
+from bot.service.daily import DailyPolicy, claim_due, reclaim_unsent
+from bot.service.study import StudyService
+
+log = logging.getLogger("studybot.scheduler")
+
+
+@dataclass
+class TickReport:
+    claimed: int = 0
+    sent: int = 0
+    retried: int = 0
+    closed: int = 0
+
+
+class DailyScheduler:
+    def __init__(
+        self, service: StudyService, dispatcher: Dispatcher, policy: DailyPolicy | None = None,
+        interval_seconds: float = 20.0,
+    ) -> None:
+        self.service = service
+        self.dispatcher = dispatcher
+        self.policy = policy or DailyPolicy()
+        self.interval = interval_seconds
+        self._scheduler: AsyncIOScheduler | None = None
+
+    async def tick(self) -> TickReport:
+        report = TickReport()
+        # Claim batch after batch while earlier batches are being sent, so sending, which is
+        # bound by the platform's rate limit, never waits for the database.
+        sending: list[asyncio.Task[list[str | None]]] = []
+        while True:
+            cards = await claim_due(self.service, self.policy)
+            report.claimed += len(cards)
+            if cards:
+                sending.append(asyncio.create_task(self.dispatcher.deliver_all(cards)))
+            if len(cards) < self.policy.batch:
+                break
+        retries = await reclaim_unsent(self.service, self.policy)
+        report.retried = len(retries)
+        if retries:
+            sending.append(asyncio.create_task(self.dispatcher.deliver_all(retries)))
+        for done in await asyncio.gather(*sending):
+            report.sent += sum(ref is not None for ref in done)
+        for post_id in await self.service.posts_due_to_close(limit=self.policy.batch):
+            result = await self.service.close_post(post_id)
+            if result is not None:
+                report.closed += 1
+                await self.dispatcher.publish_result(result)
+        if report.claimed or report.retried or report.closed:
+            log.info("tick: claimed %d, sent %d, retried %d, closed %d", report.claimed,
+                     report.sent, report.retried, report.closed)
+        return report
+
+    async def _safe_tick(self) -> None:
+        try:
+            await self.tick()
+        except Exception:
+            log.exception("scheduler tick failed; the next tick retries")
+
+    def start(self) -> None:
+        self._scheduler = AsyncIOScheduler(timezone="UTC")
+        # The first tick runs at once: that is the catch-up after downtime.
+        self._scheduler.add_job(
+            self._safe_tick, IntervalTrigger(seconds=self.interval), id="daily-tick",
+            max_instances=1, coalesce=True, next_run_time=self.service.clock(),
+        )
+        self._scheduler.start()
+
+    def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None

@@ -1,0 +1,165 @@
+"""Plain data that the service takes and returns; adapters render these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+LETTERS = "ABCDE"
+
+
+@dataclass(frozen=True)
+class ChannelRef:
+    platform: str
+    workspace_id: str
+    channel_id: str
+    channel_name: str = ""
+    workspace_name: str = ""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the platform vouches for them."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str
+    is_admin: bool = False
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    post_id: int
+    question_id: str
+    topic: str
+    topic_title: str
+    prompt: str
+    choices: tuple[str, ...]
+    difficulty: int
+    counted: bool
+    local_date: date
+    closes_at: datetime
+    channel_id: str
+    platform: str
+    workspace_id: str
+    message_ref: str | None = None
+    send_attempts: int = 0
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[: len(self.choices)]
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    post_id: int
+    correct: bool
+    chosen: str
+    correct_letter: str
+    correct_text: str
+    explanation: str
+    entry_id: str | None
+    points: int
+    total_points: int
+    streak: int
+    already_answered: bool = False
+
+
+@dataclass(frozen=True)
+class PostResult:
+    card: QuestionCard
+    correct_letter: str
+    correct_text: str
+    explanation: str
+    distribution: tuple[int, ...]
+    correct_users: tuple[str, ...]
+    answered: int
+
+    @property
+    def percent_correct(self) -> int:
+        return round(100 * len(self.correct_users) / self.answered) if self.answered else 0
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    rank: int
+    name: str
+    points: int
+    correct: int
+    answered: int
+    is_caller: bool = False
+
+
+@dataclass(frozen=True)
+class Board:
+    period: str
+    label: str
+    rows: tuple[BoardRow, ...]
+    caller: BoardRow | None = None
+
+
+@dataclass(frozen=True)
+class TopicAccuracy:
+    topic: str
+    title: str
+    answered: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class UserStats:
+    name: str
+    points: int
+    answered: int
+    correct: int
+    streak: int
+    best_streak: int
+    best_elsewhere: int
+    topics: tuple[TopicAccuracy, ...] = field(default_factory=tuple)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+    @property
+    def weakest(self) -> TopicAccuracy | None:
+        tried = [t for t in self.topics if t.answered]
+        return min(tried, key=lambda t: (t.accuracy, -t.answered), default=None)
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    channel_name: str
+    scheduled: bool
+    paused: bool
+    post_time: str
+    timezone: str
+    days: str
+    topics: tuple[str, ...]
+    next_post_local: datetime | None
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: str
+    topic: str
+    title: str
+    body: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    query: str
+    topic: str | None
+    hits: tuple[EntryView, ...]
+    suggestions: tuple[EntryView, ...] = ()
+
+    @property
+    def best(self) -> EntryView | None:
+        return self.hits[0] if self.hits else None

@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy tables, the engine, and one transaction per use case."""

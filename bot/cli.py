@@ -24,6 +24,8 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # APScheduler logs every tick at INFO; our own tick log says what matters.
+    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(level)))
 
 
 def _run(args: argparse.Namespace) -> int:

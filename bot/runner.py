@@ -1,13 +1,20 @@
-"""Start the platforms the settings enable and run until stopped."""
+"""Start the platforms the settings enable, the scheduler and the HTTP server; run until stopped."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import sys
+from datetime import timedelta
 
-from bot.app import open_app
+from bot.app import App, open_app
 from bot.catalog.loader import ContentError
 from bot.config import Settings
+from bot.delivery import Dispatcher, Publisher
+from bot.scheduler import DailyScheduler
+from bot.service.daily import DailyPolicy
 
 log = logging.getLogger("studybot")
 
@@ -20,8 +27,17 @@ def choose_platforms(settings: Settings, requested: str) -> list[str]:
     return enabled or ["shell"]
 
 
+def _scheduler(app: App, publishers: dict[str, Publisher]) -> tuple[Dispatcher, DailyScheduler]:
+    dispatcher = Dispatcher(app.service, publishers)
+    policy = DailyPolicy(grace=timedelta(hours=app.settings.catchup_grace_hours))
+    return dispatcher, DailyScheduler(app.service, dispatcher, policy)
+
+
 async def run(settings: Settings, requested: str, user: str) -> int:
     platforms = choose_platforms(settings, requested)
+    if "discord" in platforms:
+        print("studybot: the Discord adapter is not available yet", file=sys.stderr)
+        return 2
     try:
         app = await open_app(settings)
     except ContentError as exc:
@@ -31,12 +47,62 @@ async def run(settings: Settings, requested: str, user: str) -> int:
         return 1
     try:
         if platforms == ["shell"]:
-            from bot.platforms.shell.adapter import ShellAdapter
-
-            await ShellAdapter(app.service, user).run()
-            return 0
-        print(f"studybot: platform(s) {', '.join(platforms)} are not available yet",
-              file=sys.stderr)
-        return 2
+            return await _run_shell(app, user)
+        return await _run_servers(app)
     finally:
         await app.close()
+
+
+async def _run_shell(app: App, user: str) -> int:
+    from bot.platforms.shell.adapter import ShellAdapter
+
+    shell = ShellAdapter(app.service, user)
+    dispatcher, scheduler = _scheduler(app, {"shell": shell})
+    shell.dispatcher = dispatcher
+    scheduler.start()
+    try:
+        await shell.run()
+    finally:
+        scheduler.stop()
+    return 0
+
+
+async def _run_servers(app: App) -> int:
+    from bot.platforms.slack.app import SlackHandlers
+    from bot.platforms.slack.bolt import build_runtime
+    from bot.platforms.slack.tally import TallyUpdates
+    from bot.web import build_web_app, serve
+
+    settings = app.settings
+    try:
+        slack = build_runtime(settings, app.db.engine)
+    except ValueError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
+    dispatcher, scheduler = _scheduler(app, {"slack": slack.publisher})
+    tally = TallyUpdates(app.service, slack.publisher)
+    SlackHandlers(app.service, dispatcher, tally, settings.slack_admin_group).register(slack.app)
+    web_runner = await serve(build_web_app(app.db, slack.app, slack.oauth), settings.port)
+    socket_mode = None
+    if settings.slack_app_token is not None:
+        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+        socket_mode = AsyncSocketModeHandler(slack.app, settings.slack_app_token.get_secret_value())
+        await socket_mode.connect_async()
+        log.info("Slack Socket Mode connected")
+    scheduler.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+    log.info("studybot is running (Slack%s)", " Socket Mode" if socket_mode else " over HTTP")
+    try:
+        await stop.wait()
+    finally:
+        scheduler.stop()
+        await tally.flush()
+        if socket_mode is not None:
+            await socket_mode.close_async()
+        await web_runner.cleanup()
+    return 0

@@ -1,10 +1,13 @@
 """The lookup index: one in-process, typo-tolerant index over entries' titles, keywords and bodies.
 
 Scoring is BM25F (title and keywords weigh more than the body), computed per scope, so a word that
-is rare across the bank but common within one topic counts for little inside that topic. A query
-word the index does not know is mapped to close words it does know (typos, then prefixes, which also
-serves autocomplete while someone is still typing); abbreviations and other spellings meet through
-the concept terms of `synonyms`; adjacent query words are also tried glued together
+is rare across the bank but common within one topic counts for little inside that topic. Two more
+signals pick the entry a person meant: how many of the query's words an entry matches at all, and
+how many it matches in its title or keywords, which name what the entry is about.
+
+A query word the index does not know is mapped to close words it does know (typos, then prefixes,
+which also serves autocomplete while someone is still typing); abbreviations and other spellings
+meet through the concept terms of `synonyms`; adjacent query words are also tried glued together
 (`crash loop` -> `crashloop`) and as a phrase (title and keyword bigrams).
 """
 
@@ -32,17 +35,25 @@ _FIELDS: dict[str, tuple[float, float]] = {
     "body": (1.0, 0.75),
     "topic": (0.5, 0.0),
 }
+_TOPIC_FIELDS = ("title", "keywords", "body")
+_SALIENT = ("title", "keywords", "topic")
 _K1 = 1.2
 # How much a match through a guess counts next to the word itself.
 _TYPO_WEIGHT = {1: 0.8, 2: 0.6}
 _PREFIX_WEIGHT = 0.7
+_TYPING_WEIGHT = 0.9  # the last word of a query still being typed (autocomplete)
+_TYPED_WORD_WEIGHT = 0.5
+_EXTRA_WEIGHT = 0.8  # a part of a compound word (for_each -> each)
 _DEMOTED = 0.5  # the words of a phrase that also matched as one concept
 _PHRASE_WEIGHT = 0.5  # a bonus for words that appear next to each other in a title or keyword
-# Entries that match only some of the query's words keep this share of their score at worst.
+# An entry that matches only some of the query's words keeps this share of its score at worst.
 _COVERAGE_FLOOR = 0.35
+# The bonus for an entry whose title or keywords hold all of the query's words.
+_SALIENT_BONUS = 0.6
 _MIN_RELATIVE = 0.1  # hits far below the best one are noise, not answers
 _MAX_PREFIX_TERMS = 40
 _MAX_JOIN = 4
+_BODY_TYPO_MIN_LENGTH = 7  # shorter words corrected to a word only bodies use are mostly wrong
 
 
 @dataclass(frozen=True)
@@ -55,27 +66,47 @@ class Hit:
 
 @dataclass
 class _Slot:
-    """One thing the query asks for, with the terms that can satisfy it and how well."""
+    """One thing the query asks for: the terms that satisfy it (with how well), and the positions
+    of the query words it stands for."""
 
     options: dict[str, float]
+    positions: frozenset[int]
     weight: float = 1.0
-    coverage: float = 1.0
+
+
+@dataclass
+class _Vocabulary:
+    """Surface forms of words (as typed) and the term each stands for, for typos and prefixes."""
+
+    terms: dict[str, str] = field(default_factory=dict)
+    sorted: list[str] = field(default_factory=list)
+    buckets: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+    def freeze(self) -> None:
+        self.sorted = sorted(self.terms)
+        for surface in self.sorted:
+            self.buckets.setdefault((surface[0], len(surface)), []).append(surface)
 
 
 @dataclass
 class _Scope:
-    """The postings of one topic (or of all topics): term -> {document: contribution}."""
+    """The postings of one topic (or of all topics): term -> {document: contribution}, and the
+    documents whose title, keywords or topic hold the term."""
 
     docs: list[int]
     postings: dict[str, dict[int, float]]
-    surfaces: dict[str, str]
-    sorted_surfaces: list[str] = field(default_factory=list)
-    buckets: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    salient: dict[str, set[int]]
+    salient_words: _Vocabulary
+    body_words: _Vocabulary
 
-    def __post_init__(self) -> None:
-        self.sorted_surfaces = sorted(self.surfaces)
-        for surface in self.sorted_surfaces:
-            self.buckets.setdefault((surface[0], len(surface)), []).append(surface)
+
+@dataclass
+class _Read:
+    """One entry as the index sees it: term counts per field and the words seen."""
+
+    fields: dict[str, Counter[str]]
+    salient_words: dict[str, str]
+    body_words: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -94,38 +125,37 @@ class SearchIndex:
     @classmethod
     def build(cls, catalog: Catalog) -> SearchIndex:
         docs: list[_Doc] = []
-        weighted: list[dict[str, float]] = []
-        surfaces: list[dict[str, str]] = []
-        fields: list[dict[str, Counter[str]]] = []
+        reads: list[_Read] = []
         for entry in catalog.entries.values():
             slug = catalog.topic_of[entry.id]
-            docs.append(_Doc(entry.id, slug, entry.title, " ".join(entry.keywords)))
-            doc_fields, doc_surfaces = _read_entry(entry, catalog.topics[slug])
-            fields.append(doc_fields)
-            surfaces.append(doc_surfaces)
+            docs.append(_Doc(entry.id, slug, entry.title, ", ".join(entry.keywords)))
+            reads.append(_read_entry(entry, catalog.topics[slug]))
         averages = {
-            name: max(1.0, sum(sum(f[name].values()) for f in fields) / max(1, len(fields)))
+            name: max(1.0, sum(sum(r.fields[name].values()) for r in reads) / max(1, len(reads)))
             for name in _FIELDS
         }
-        for doc_fields in fields:
-            weighted.append(_bm25f_tf(doc_fields, averages))
-        scopes: dict[str | None, _Scope] = {None: _scope(range(len(docs)), weighted, surfaces)}
+        # The topic's own name only helps to pick a topic: within one topic every entry has it,
+        # and it would make "star" (an alias of behavioral) useless for finding the STAR entry.
+        across = [_bm25f_tf(r.fields, averages, _FIELDS) for r in reads]
+        within = [_bm25f_tf(r.fields, averages, _TOPIC_FIELDS) for r in reads]
+        scopes: dict[str | None, _Scope] = {
+            None: _scope(range(len(docs)), across, reads, _SALIENT)
+        }
         for slug in catalog.topics:
             members = [i for i, d in enumerate(docs) if d.topic == slug]
-            scopes[slug] = _scope(members, weighted, surfaces)
+            scopes[slug] = _scope(members, within, reads, _SALIENT[:-1])
         return cls(docs, scopes)
 
     def search(self, query: str, topic: str | None = None, limit: int = 5) -> list[Hit]:
         """The entries that match query, best first; [] when nothing is a real match."""
         scope = self._scope(topic)
-        if limit <= 0:
-            return []
         slots = _slots(query, scope)
-        total = sum(s.coverage for s in slots)
-        if not total:
+        asked = len(frozenset().union(*(s.positions for s in slots)))
+        if limit <= 0 or not asked:
             return []
         scores: dict[int, float] = defaultdict(float)
-        covered: dict[int, float] = defaultdict(float)
+        matched: dict[int, set[int]] = defaultdict(set)
+        named: dict[int, set[int]] = defaultdict(set)
         for slot in slots:
             best: dict[int, float] = {}
             for term, weight in slot.options.items():
@@ -133,14 +163,20 @@ class SearchIndex:
                     value *= weight
                     if value > best.get(doc, 0.0):
                         best[doc] = value
+                for doc in scope.salient.get(term, ()):
+                    named[doc].update(slot.positions)
             for doc, value in best.items():
                 scores[doc] += slot.weight * value
-                covered[doc] += slot.coverage
+                matched[doc].update(slot.positions)
         ranked = sorted(
             (
-                (score * (_COVERAGE_FLOOR + (1 - _COVERAGE_FLOOR) * covered[doc] / total), doc)
+                (
+                    score
+                    * (_COVERAGE_FLOOR + (1 - _COVERAGE_FLOOR) * len(matched[doc]) / asked)
+                    * (1 + _SALIENT_BONUS * len(named[doc]) / asked),
+                    doc,
+                )
                 for doc, score in scores.items()
-                if covered[doc] > 0
             ),
             key=lambda pair: (-pair[0], pair[1]),
         )
@@ -182,9 +218,7 @@ class SearchIndex:
         return Hit(d.entry_id, d.topic, d.title, score)
 
 
-def _read_entry(entry: Entry, topic: Topic) -> tuple[dict[str, Counter[str]], dict[str, str]]:
-    """Term counts per field, and the surface form of every word seen (for typo matching)."""
-    surfaces: dict[str, str] = {}
+def _read_entry(entry: Entry, topic: Topic) -> _Read:
     slug_words = entry.id.split(".", 1)[1].replace("-", " ")
     texts = {
         "title": [entry.title],
@@ -192,19 +226,20 @@ def _read_entry(entry: Entry, topic: Topic) -> tuple[dict[str, Counter[str]], di
         "body": [entry.body],
         "topic": [" ".join((topic.slug, topic.title, *topic.aliases))],
     }
-    counts: dict[str, Counter[str]] = {}
+    read = _Read({}, {}, {})
     for name, parts in texts.items():
         counter: Counter[str] = Counter()
+        seen = read.salient_words if name in _SALIENT else read.body_words
         for part in parts:
             seq = words(part)
-            counter.update(_terms(seq, phrases=name in {"title", "keywords"}))
+            counter.update(_terms(seq, phrases=name != "body"))
             for w in seq:
                 if not w.stop:
-                    surfaces[w.surface] = w.term
+                    seen[w.surface] = w.term
                     for extra in w.extras:
-                        surfaces.setdefault(extra, extra)
-        counts[name] = counter
-    return counts, surfaces
+                        seen.setdefault(extra, extra)
+        read.fields[name] = counter
+    return read
 
 
 def _terms(seq: list[Word], phrases: bool) -> Iterable[str]:
@@ -219,9 +254,12 @@ def _terms(seq: list[Word], phrases: bool) -> Iterable[str]:
             yield f"{left.term} {right.term}"
 
 
-def _bm25f_tf(doc_fields: dict[str, Counter[str]], averages: dict[str, float]) -> dict[str, float]:
+def _bm25f_tf(
+    fields: dict[str, Counter[str]], averages: dict[str, float], names: Iterable[str]
+) -> dict[str, float]:
     tf: dict[str, float] = defaultdict(float)
-    for name, counter in doc_fields.items():
+    for name in names:
+        counter = fields[name]
         weight, b = _FIELDS[name]
         norm = 1 - b + b * sum(counter.values()) / averages[name]
         for term, count in counter.items():
@@ -229,8 +267,12 @@ def _bm25f_tf(doc_fields: dict[str, Counter[str]], averages: dict[str, float]) -
     return tf
 
 
-def _scope(members: Iterable[int], weighted: list[dict[str, float]],
-           surfaces: list[dict[str, str]]) -> _Scope:
+def _scope(
+    members: Iterable[int],
+    weighted: list[dict[str, float]],
+    reads: list[_Read],
+    salient_fields: tuple[str, ...],
+) -> _Scope:
     docs = list(members)
     df: Counter[str] = Counter()
     for doc in docs:
@@ -238,16 +280,28 @@ def _scope(members: Iterable[int], weighted: list[dict[str, float]],
     n = len(docs)
     idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
     postings: dict[str, dict[int, float]] = defaultdict(dict)
-    scope_surfaces: dict[str, str] = {}
+    salient: dict[str, set[int]] = defaultdict(set)
+    salient_words, body_words = _Vocabulary(), _Vocabulary()
     for doc in docs:
         for term, tf in weighted[doc].items():
             postings[term][doc] = idf[term] * tf * (_K1 + 1) / (_K1 + tf)
-        scope_surfaces.update(surfaces[doc])
+        for name in salient_fields:
+            for term in reads[doc].fields[name]:
+                salient[term].add(doc)
+        salient_words.terms.update(reads[doc].salient_words)
+        body_words.terms.update(reads[doc].body_words)
     for surface, concept in SINGLE_WORD_FORMS.items():
         # An abbreviation the entries never spell out can still be mistyped.
         if concept in postings:
-            scope_surfaces.setdefault(surface, concept)
-    return _Scope(docs, dict(postings), scope_surfaces)
+            salient_words.terms.setdefault(surface, concept)
+    for surface in salient_words.terms:
+        body_words.terms.pop(surface, None)
+    for vocabulary in (salient_words, body_words):
+        # Words only a field this scope leaves out (the topic's name) lead nowhere here.
+        vocabulary.terms = {s: t for s, t in vocabulary.terms.items() if t in postings}
+    salient_words.freeze()
+    body_words.freeze()
+    return _Scope(docs, dict(postings), dict(salient), salient_words, body_words)
 
 
 def _slots(query: str, scope: _Scope) -> list[_Slot]:
@@ -263,61 +317,77 @@ def _slots(query: str, scope: _Scope) -> list[_Slot]:
             options[w.term] = 1.0
         for extra in w.extras:
             if extra in postings:
-                options.setdefault(extra, 0.8)
+                options.setdefault(extra, _EXTRA_WEIGHT)
         concept = SINGLE_WORD_FORMS.get(w.term)
         if concept in postings:
             options[concept] = 1.0
+        if still_typing and i == len(seq) - 1:
+            # A whole known word may still be the start of a longer one (lock -> lockfile).
+            weight = _TYPED_WORD_WEIGHT if options else _TYPING_WEIGHT
+            for term in _completions(w.surface, scope):
+                options.setdefault(term, weight)
         if not options:
             options.update(_typos(w.surface, scope))
-        if not options or (still_typing and i == len(seq) - 1):
+        if not options:
             for term in _completions(w.surface, scope):
                 options.setdefault(term, _PREFIX_WEIGHT)
-        slots[i] = _Slot(options)
+        slots[i] = _Slot(options, frozenset((i,)))
     extra_slots = [*_phrase_slots(seq, slots, postings), *_bigram_slots(seq, postings)]
     return [*slots.values(), *extra_slots]
 
 
-def _phrase_slots(seq: list[Word], slots: dict[int, _Slot],
-                  postings: dict[str, dict[int, float]]) -> Iterable[_Slot]:
+def _phrase_slots(
+    seq: list[Word], slots: dict[int, _Slot], postings: dict[str, dict[int, float]]
+) -> Iterable[_Slot]:
     """Several query words that name one thing: a synonym form, or words written glued together."""
-    spans = [(s, e, c) for s, e, c in concepts([w.term for w in seq]) if e - s > 1]
+    spans: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for start, end, concept in concepts([w.term for w in seq]):
+        if end - start > 1:
+            spans[start, end].add(concept)
     for start in range(len(seq)):
         for end in range(start + 2, min(start + _MAX_JOIN, len(seq)) + 1):
             joined = stem("".join(w.surface for w in seq[start:end]))
-            if joined in postings:
-                spans.append((start, end, joined))
+            spans[start, end].add(joined)
             concept = SINGLE_WORD_FORMS.get(joined)
             if concept is not None:
-                spans.append((start, end, concept))
+                spans[start, end].add(concept)
     seen: set[str] = set()
-    for start, end, term in spans:
-        if term not in postings or term in seen:
+    for (start, end), terms in spans.items():
+        # One slot per span: the glued word and its concept are the same thing asked once.
+        known = {term for term in terms if term in postings and term not in seen}
+        if not known:
             continue
-        seen.add(term)
-        parts = [slots[i] for i in range(start, end) if i in slots]
-        coverage = sum(p.coverage for p in parts)
-        for part in parts:
-            part.weight = min(part.weight, _DEMOTED)
-            part.coverage = 0.0
-        yield _Slot({term: 1.0}, coverage=coverage or 1.0)
+        seen.update(known)
+        positions = frozenset(i for i in range(start, end) if i in slots)
+        for i in positions:
+            slots[i].weight = min(slots[i].weight, _DEMOTED)
+        yield _Slot(dict.fromkeys(known, 1.0), positions)
 
 
 def _bigram_slots(seq: list[Word], postings: dict[str, dict[int, float]]) -> Iterable[_Slot]:
-    content = [w for w in seq if not w.stop]
-    for left, right in pairwise(content):
+    content = [(i, w) for i, w in enumerate(seq) if not w.stop]
+    for (i, left), (j, right) in pairwise(content):
         term = f"{left.term} {right.term}"
         if term in postings:
-            yield _Slot({term: 1.0}, weight=_PHRASE_WEIGHT, coverage=0.0)
+            yield _Slot({term: 1.0}, frozenset((i, j)), weight=_PHRASE_WEIGHT)
 
 
 def _typos(surface: str, scope: _Scope) -> dict[str, float]:
-    """Known words one or two edits away (a swap of neighbours is one edit)."""
-    if len(surface) < 5 or not surface[0].isalpha():
+    """Known words one or two edits away (a swap of neighbours is one edit), preferring the words
+    of titles and keywords, which are what people look up."""
+    if len(surface) < 3 or not surface[0].isalpha():
         return {}
     limit = 1 if len(surface) <= 7 else 2
+    found = _nearest(surface, scope.salient_words, limit)
+    if not found and len(surface) >= _BODY_TYPO_MIN_LENGTH:
+        found = _nearest(surface, scope.body_words, 1)
+    return found
+
+
+def _nearest(surface: str, vocabulary: _Vocabulary, limit: int) -> dict[str, float]:
     candidates: list[str] = []
     for length in range(len(surface) - limit, len(surface) + limit + 1):
-        candidates.extend(scope.buckets.get((surface[0], length), ()))
+        candidates.extend(vocabulary.buckets.get((surface[0], length), ()))
     matches = process.extract(
         surface, candidates, scorer=OSA.distance, score_cutoff=limit, limit=None
     )
@@ -325,7 +395,7 @@ def _typos(surface: str, scope: _Scope) -> dict[str, float]:
         return {}
     nearest = min(distance for _, distance, _ in matches)
     return {
-        scope.surfaces[candidate]: _TYPO_WEIGHT[int(distance)]
+        vocabulary.terms[candidate]: _TYPO_WEIGHT[int(distance)]
         for candidate, distance, _ in matches
         if distance == nearest
     }
@@ -336,10 +406,11 @@ def _completions(prefix: str, scope: _Scope) -> list[str]:
     if len(prefix) < 3:
         return []
     found: list[str] = []
-    start = bisect_left(scope.sorted_surfaces, prefix)
-    for surface in scope.sorted_surfaces[start : start + _MAX_PREFIX_TERMS]:
-        if not surface.startswith(prefix):
-            break
-        if surface != prefix:
-            found.append(scope.surfaces[surface])
+    for vocabulary in (scope.salient_words, scope.body_words):
+        start = bisect_left(vocabulary.sorted, prefix)
+        for surface in vocabulary.sorted[start : start + _MAX_PREFIX_TERMS]:
+            if not surface.startswith(prefix):
+                break
+            if surface != prefix:
+                found.append(vocabulary.terms[surface])
     return found

@@ -1,9 +1,9 @@
 """Abbreviations and spellings that mean the same: `sg vs nacl` finds "Security group vs NACL".
 
-Each line is one group of equivalent forms separated by `|`. Wherever a form appears, in an entry
-or in a query, the search adds the group's concept term, so any form finds any other. Keep a group
-to things that really are the same: a form that is only related (dns | route53) makes every DNS
-question find Route 53.
+Each line is one group of equivalent forms separated by `|` (lines that start with the same name
+add to one group). Wherever a form appears, in an entry or in a query, the search adds the group's
+concept term, so any form finds any other. Keep a group to things that really are the same: a form
+that is only related (dns | route53) makes every DNS question find Route 53.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from bot.catalog.terms import words
 _GROUPS = """
 k8s | kubernetes | kube
 tf | terraform
-tfstate | state file | terraform state
+tfstate | state file
 crashloop | crashloopbackoff | crash loop | crash loop back off | crash loop backoff | crashlooping
+crashloop | restart loop | keeps restarting | keep restarting | keeps crashing | keep crashing
+unschedulable | failedscheduling | not scheduled | wont schedule | cant schedule | cannot schedule
 imagepullbackoff | errimagepull | image pull back off | image pull backoff | image pull error
 backoff | back off
 oom | oomkilled | oom killed | out of memory | oom killer | exit code 137

@@ -207,7 +207,10 @@ class StudyService:
     async def answer_latest(self, actor: Actor, channel: ChannelRef, letter: str) -> AnswerResult:
         """Answer the channel's newest open question by letter (the terminal's way to click)."""
         async with self.db.transaction() as session:
-            row = await self._existing_channel(session, channel)
+            try:
+                row = await self._existing_channel(session, channel)
+            except errors.ChannelNotSetUp:
+                raise errors.NoOpenPost() from None
             post = await posts.latest_open(session, row.id)
             if post is None:
                 raise errors.NoOpenPost()
@@ -231,6 +234,14 @@ class StudyService:
             total_points=total.points if total else 0, streak=state.current,
             already_answered=True,
         )
+
+    async def open_card(self, post_id: int) -> QuestionCard | None:
+        """The card of a post that is still open (sent and not closed); None otherwise."""
+        async with self.db.transaction() as session:
+            post = await posts.get(session, post_id)
+            if post is None or post.status != "open":
+                return None
+            return self.card_for(post, await posts.channel_of(session, post))
 
     async def answered_count(self, post_id: int) -> int:
         async with self.db.transaction() as session:

@@ -19,6 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
 from bot.store.types import UTCDateTime
 
 # Named constraints so migrations can refer to them on every database.
@@ -182,3 +185,13 @@ class TopicScore(Base):
     correct: Mapped[int] = mapped_column(Integer, default=0)
 
 
+
+
+# Slack OAuth installs, in slack_sdk's own table layout, created by our migrations (not by
+# slack_sdk's create_tables) so every schema change goes through Alembic.
+SLACK_INSTALLATIONS = "slack_installations"
+SLACK_BOTS = "slack_bots"
+SLACK_OAUTH_STATES = "slack_oauth_states"
+SQLAlchemyInstallationStore.build_installations_table(Base.metadata, SLACK_INSTALLATIONS)
+SQLAlchemyInstallationStore.build_bots_table(Base.metadata, SLACK_BOTS)
+SQLAlchemyOAuthStateStore.build_oauth_states_table(Base.metadata, SLACK_OAUTH_STATES)

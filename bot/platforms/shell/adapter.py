@@ -8,9 +8,11 @@ from collections.abc import Callable
 from typing import TextIO
 
 from bot import errors
+from bot.delivery import Dispatcher
 from bot.messages import HELP, error_text
 from bot.platforms.shell import render
 from bot.service import Actor, ChannelRef, StudyService
+from bot.service.cards import PostResult, QuestionCard
 from bot.study_commands import Competition, PostNow, Setup, Simple, parse_study
 
 CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
@@ -25,6 +27,7 @@ class ShellAdapter:
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
+        self.dispatcher = Dispatcher(service, {"shell": self})
 
     @property
     def actor(self) -> Actor:
@@ -33,6 +36,17 @@ class ShellAdapter:
 
     def say(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
+
+    # The terminal is also a publisher: scheduled questions and results are printed.
+    async def send_question(self, card: QuestionCard) -> str:
+        self.say(render.question(card))
+        return f"terminal:{card.post_id}"
+
+    async def find_sent(self, card: QuestionCard) -> str | None:
+        return None
+
+    async def show_result(self, result: PostResult) -> None:
+        self.say(render.closed(result))
 
     async def run(self) -> None:
         interactive = self.stdin.isatty()
@@ -104,11 +118,12 @@ class ShellAdapter:
                 )
                 return "Saved. " + render.schedule(view)
             case PostNow(question_id=qid):
-                card = await self.service.post_now(self.actor, CHANNEL, qid)
-                await self.service.mark_sent(card.post_id, "terminal")
-                return render.question(card)
+                await self.dispatcher.deliver(await self.service.post_now(self.actor, CHANNEL, qid))
+                return ""
             case Simple(name="close"):
-                return render.closed(await self.service.close_latest(self.actor, CHANNEL))
+                await self.dispatcher.publish_result(
+                    await self.service.close_latest(self.actor, CHANNEL))
+                return ""
             case Simple(name="pause" | "resume" as name):
                 view = await self.service.set_paused(self.actor, CHANNEL, name == "pause")
                 return render.schedule(view)

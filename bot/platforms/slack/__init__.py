@@ -1,0 +1,1 @@
+"""The Slack adapter: slack-bolt listeners that call the study service and answer in Block Kit."""

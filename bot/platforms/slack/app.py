@@ -1,0 +1,193 @@
+"""The Bolt app: parse, ack at once, call the service, answer in Block Kit. No rules live here."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import errors
+from bot.delivery import Dispatcher
+from bot.messages import HELP, error_text
+from bot.platforms.slack import blocks
+from bot.platforms.slack.admins import is_admin
+from bot.platforms.slack.tally import TallyUpdates
+from bot.service import Actor, ChannelRef, StudyService
+from bot.study_commands import ChannelMention, Competition, PostNow, Setup, Simple, parse_study
+
+log = logging.getLogger("studybot.slack")
+
+PLATFORM = "slack"
+ADMIN_SUBCOMMANDS = {"setup", "post-now", "close", "pause", "resume", "competition"}
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+class SlackHandlers:
+    """Listeners for commands and buttons; registered on a Bolt app by `register`."""
+
+    def __init__(self, service: StudyService, dispatcher: Dispatcher, tally: TallyUpdates,
+                 admin_group: str | None) -> None:
+        self.service = service
+        self.dispatcher = dispatcher
+        self.tally = tally
+        self.admin_group = admin_group
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(re.compile(r"^/.+"))(self.on_command)
+        app.action(re.compile(re.escape(blocks.ANSWER_ACTION) + r"\..*"))(self.on_answer)
+        app.action(blocks.SHARE_ACTION)(self.on_share)
+        app.error(self.on_error)
+
+    # ---- slash commands ---------------------------------------------------------------
+
+    async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient) -> None:
+        await ack()
+        name = command["command"].lstrip("/").lower()
+        text = (command.get("text") or "").strip()
+        try:
+            reply = await self._command(name, text, command, client)
+        except errors.StudyError as exc:
+            reply = {"text": error_text(exc)}
+        except Exception:
+            log.exception("/%s failed", name)
+            reply = {"text": SORRY}
+        await respond(response_type="ephemeral", **reply)
+
+    async def _command(self, name: str, text: str, command: dict[str, Any],
+                       client: AsyncWebClient) -> dict[str, Any]:
+        actor = _actor(command["team_id"], command["user_id"], command.get("user_name", ""))
+        channel = ChannelRef(PLATFORM, command["team_id"], command["channel_id"],
+                             command.get("channel_name", ""))
+        simple: dict[str, Callable[[], Awaitable[tuple[str, blocks.Blocks]]]] = {
+            "leaderboard": lambda: self._board(actor, text, channel),
+            "streak": lambda: self._stats(actor, channel),
+        }
+        if name in simple:
+            title, body = await simple[name]()
+            return {"text": title, "blocks": body}
+        if name == "help":
+            return {"text": HELP}
+        if name == "study":
+            return await self._study(text, actor, channel, client)
+        if name == "quiz":
+            return {"text": "Private practice (/quiz) is not available yet; the daily question "
+                            "and /lookup are."}
+        topic = None if name == "lookup" else name
+        if topic is not None and self.service.catalog.resolve_topic(topic) is None:
+            return {"text": f"I don't know the command /{name}. Try /study help."}
+        title, body = blocks.lookup(self.service.lookup(text, topic=topic))
+        return {"text": title, "blocks": body}
+
+    async def _board(self, actor: Actor, text: str,
+                     channel: ChannelRef) -> tuple[str, blocks.Blocks]:
+        return blocks.board(await self.service.leaderboard(actor, text or "week", channel=channel))
+
+    async def _stats(self, actor: Actor, channel: ChannelRef) -> tuple[str, blocks.Blocks]:
+        return blocks.stats(await self.service.stats(actor, channel))
+
+    async def _study(self, text: str, actor: Actor, channel: ChannelRef,
+                     client: AsyncWebClient) -> dict[str, Any]:
+        parsed = parse_study(text)
+        name = type(parsed).__name__.lower() if not isinstance(parsed, Simple) else parsed.name
+        if isinstance(parsed, PostNow):
+            name = "post-now"
+        if name in ADMIN_SUBCOMMANDS:
+            actor = _with_admin(actor, await is_admin(client, actor.user_id, self.admin_group))
+        match parsed:
+            case Setup(time=time, timezone=zone, days=days, topics=topics, channel=mention):
+                target = _target(channel, mention)
+                view = await self.service.configure_channel(actor, target, time, zone, days,
+                                                            list(topics))
+                return {"text": "Saved. " + blocks.schedule(view)}
+            case PostNow(question_id=question_id):
+                card = await self.service.post_now(actor, channel, question_id)
+                if await self.dispatcher.deliver(card) is None:
+                    return {"text": "I couldn't post the question right now; I'll retry shortly."}
+                view = await self.service.schedule(channel)
+                hint = "" if view.scheduled else (
+                    " This channel has no daily schedule yet: try `/study setup 09:00 "
+                    "Europe/London mon-fri`.")
+                return {"text": f"Posted `{card.question_id}`.{hint}"}
+            case Simple(name="close"):
+                result = await self.service.close_latest(actor, channel)
+                await self.dispatcher.publish_result(result)
+                return {"text": f"Closed `{result.card.question_id}`."}
+            case Simple(name="pause" | "resume" as verb):
+                view = await self.service.set_paused(actor, channel, verb == "pause")
+                return {"text": blocks.schedule(view)}
+            case Simple(name="schedule"):
+                return {"text": blocks.schedule(await self.service.schedule(channel))}
+            case Competition():
+                if not actor.is_admin:
+                    raise errors.NotAllowed("run competitions")
+                return {"text": "Competitions are not available yet."}
+            case _:
+                return {"text": HELP}
+
+    # ---- buttons ----------------------------------------------------------------------
+
+    async def on_answer(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                        client: AsyncWebClient) -> None:
+        await ack()
+        user = body["user"]
+        team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+        channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
+        actor = _actor(team, user["id"], user.get("name") or user.get("username") or user["id"])
+        parsed = blocks.parse_answer_action(action.get("action_id", ""))
+        try:
+            if parsed is None:
+                raise errors.UnknownPost()
+            result = await self.service.answer(actor, *parsed)
+            text, reply = blocks.answer(result)
+            if not result.already_answered:
+                self.tally.poke(result.post_id)
+        except errors.StudyError as exc:
+            text, reply = error_text(exc), []
+        except Exception:
+            log.exception("answer click failed")
+            text, reply = SORRY, []
+        await client.chat_postEphemeral(channel=channel, user=user["id"], text=text,
+                                        blocks=reply or None)
+
+    async def on_share(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                       client: AsyncWebClient, respond: AsyncRespond) -> None:
+        await ack()
+        view = self.service.entry(action.get("value", ""))
+        if view is None:
+            await respond(response_type="ephemeral", replace_original=False,
+                          text="That entry no longer exists.")
+            return
+        channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
+        await client.chat_postMessage(
+            channel=channel, text=view.title,
+            blocks=[*blocks.entry(view, share=False),
+                    {"type": "context", "elements": [
+                        {"type": "mrkdwn", "text": f"Shared by <@{body['user']['id']}>"}]}],
+        )
+        await respond(delete_original=True)
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled Slack error: %s", error, exc_info=error)
+
+
+def _actor(team: str, user: str, name: str) -> Actor:
+    return Actor(PLATFORM, team, user, name or user)
+
+
+def _with_admin(actor: Actor, admin: bool) -> Actor:
+    return Actor(actor.platform, actor.workspace_id, actor.user_id, actor.display_name, admin)
+
+
+def _target(here: ChannelRef, mention: ChannelMention | None) -> ChannelRef:
+    if mention is None or (mention.id is None and mention.name == here.channel_name):
+        return here
+    if mention.id is None:
+        raise errors.InvalidInput(
+            "channel", f"#{mention.name}",
+            "pick the channel from Slack's autocomplete, or run the command in that channel")
+    return ChannelRef(PLATFORM, here.workspace_id, mention.id, mention.name)

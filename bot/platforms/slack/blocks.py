@@ -1,0 +1,174 @@
+"""Service results as Slack Block Kit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.platforms.slack.mrkdwn import escape, to_mrkdwn
+from bot.service.cards import (
+    AnswerResult,
+    Board,
+    BoardRow,
+    EntryView,
+    LookupResult,
+    PostResult,
+    QuestionCard,
+    ScheduleView,
+    UserStats,
+)
+
+Blocks = list[dict[str, Any]]
+ANSWER_ACTION = "studybot.answer"
+SHARE_ACTION = "studybot.share"
+SECTION_LIMIT = 3000
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_LIMIT]}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def answer_action_id(post_id: int, choice: int) -> str:
+    return f"{ANSWER_ACTION}.{post_id}.{choice}"
+
+
+def parse_answer_action(action_id: str) -> tuple[int, int] | None:
+    prefix = ANSWER_ACTION + "."
+    if not action_id.startswith(prefix):
+        return None
+    post, _, choice = action_id.removeprefix(prefix).partition(".")
+    if not (post.isdigit() and choice.isdigit()):
+        return None
+    return int(post), int(choice)
+
+
+def _question_text(card: QuestionCard) -> str:
+    kind = "Question of the day" if card.counted else "Extra question"
+    lines = [f"*{kind}* · {escape(card.topic_title)}", escape(card.prompt), ""]
+    lines += [f"*{letter}.* {escape(text)}" for letter, text in zip(card.letters, card.choices,
+                                                                    strict=True)]
+    return "\n".join(lines)
+
+
+def question(card: QuestionCard, answered: int = 0) -> Blocks:
+    buttons = [
+        {"type": "button", "text": {"type": "plain_text", "text": letter},
+         "action_id": answer_action_id(card.post_id, index), "value": f"{card.post_id}:{index}"}
+        for index, letter in enumerate(card.letters)
+    ]
+    return [
+        _section(_question_text(card)),
+        {"type": "actions", "block_id": f"studybot.post.{card.post_id}", "elements": buttons},
+        _context(f"{answered} answered · closes <!date^{int(card.closes_at.timestamp())}"
+                 f"^{{date_short_pretty}} {{time}}|{card.closes_at:%Y-%m-%d %H:%M} UTC>"),
+    ]
+
+
+def question_text(card: QuestionCard) -> str:
+    """The notification/fallback text of the question message."""
+    return f"Question of the day: {card.prompt}"
+
+
+def result(res: PostResult) -> Blocks:
+    card = res.card
+    tally = "  ".join(f"*{letter}* {count}" for letter, count in
+                      zip(card.letters, res.distribution, strict=True))
+    right = ", ".join(escape(name) for name in res.correct_users) or "nobody"
+    return [
+        _section(_question_text(card)),
+        _section(f":white_check_mark: *Answer: {res.correct_letter}. "
+                 f"{escape(res.correct_text)}*\n{to_mrkdwn(res.explanation)}"),
+        _context(f"Closed · {res.answered} answered · {res.percent_correct}% right · {tally}"),
+        _context(f"Right: {right}"),
+    ]
+
+
+def answer(res: AnswerResult) -> tuple[str, Blocks]:
+    if res.already_answered:
+        text = (f"You already answered *{res.chosen}*; it was counted once. "
+                f"Streak: {res.streak}.")
+        return text, [_section(text)]
+    if res.correct:
+        head = (f":tada: *Correct!* {res.correct_letter}. {escape(res.correct_text)}\n"
+                f"+{res.points} points (total {res.total_points}) · streak {res.streak}")
+    else:
+        head = (f":x: *Not quite.* You chose {res.chosen}; the answer is "
+                f"*{res.correct_letter}. {escape(res.correct_text)}*\n"
+                f"Total {res.total_points} points · streak {res.streak}")
+    blocks = [_section(head), _section(to_mrkdwn(res.explanation))]
+    if res.entry_id:
+        blocks.append(_context(f"Read more: `/lookup {res.entry_id}`"))
+    return head, blocks
+
+
+def entry(view: EntryView, share: bool = True) -> Blocks:
+    blocks: Blocks = [
+        _section(f"*{escape(view.title)}*  _({view.topic})_\n{to_mrkdwn(view.body)}"),
+    ]
+    if share:
+        blocks.append({"type": "actions", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": "Share to channel"},
+             "action_id": SHARE_ACTION, "value": view.id},
+        ]})
+    return blocks
+
+
+def lookup(res: LookupResult) -> tuple[str, Blocks]:
+    best = res.best
+    if best is None:
+        titles = "\n".join(f"• {escape(s.title)} (`{s.id}`)" for s in res.suggestions)
+        head = (f"No entry matches *{escape(res.query)}*." if res.query
+                else "What should I look up?")
+        text = f"{head} Closest:\n{titles}" if titles else head
+        return text, [_section(text)]
+    blocks = entry(best)
+    others = res.hits[1:]
+    if others:
+        blocks.append(_context("See also: " + " · ".join(
+            f"{escape(h.title)} (`{h.id}`)" for h in others)))
+    return best.title, blocks
+
+
+def _row(row: BoardRow) -> str:
+    name = f"*{escape(row.name)}*" if row.is_caller else escape(row.name)
+    return f"{row.rank}. {name} — {row.points} pts ({row.correct}/{row.answered})"
+
+
+def board(res: Board) -> tuple[str, Blocks]:
+    if not res.rows:
+        text = f"Leaderboard ({res.label}): nobody has scored yet."
+        return text, [_section(text)]
+    lines = [f"*Leaderboard · {res.label}*"] + [_row(r) for r in res.rows]
+    if res.caller is not None:
+        lines += ["…", _row(res.caller)]
+    text = "\n".join(lines)
+    return text, [_section(text)]
+
+
+def stats(res: UserStats) -> tuple[str, Blocks]:
+    lines = [
+        f"*{escape(res.name)}* · streak *{res.streak}* (best {res.best_streak} here"
+        + (f", {res.best_elsewhere} elsewhere" if res.best_elsewhere else "") + ")",
+        f"{res.points} points · {res.correct}/{res.answered} correct ({res.accuracy:.0%})",
+    ]
+    lines += [f"• {escape(t.title)}: {t.correct}/{t.answered} ({t.accuracy:.0%})"
+              for t in res.topics]
+    if res.weakest is not None:
+        lines.append(f"Weakest topic: *{escape(res.weakest.title)}* · try `/quiz "
+                     f"{res.weakest.topic}`")
+    text = "\n".join(lines)
+    return text, [_section(text)]
+
+
+def schedule(view: ScheduleView) -> str:
+    if not view.scheduled:
+        return "This channel has no schedule yet: `/study setup HH:MM TIMEZONE [DAYS] [TOPICS]`."
+    state = "paused" if view.paused else "active"
+    topics = ", ".join(view.topics) or "all topics"
+    nxt = (f"Next post: {view.next_post_local:%a %d %b %Y %H:%M %Z}"
+           if view.next_post_local else "No post is scheduled while paused.")
+    return (f"Schedule ({state}) for #{escape(view.channel_name)}: {view.post_time} "
+            f"{view.timezone}, {view.days}; {topics}.\n{nxt}")

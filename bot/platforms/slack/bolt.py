@@ -1,0 +1,69 @@
+"""Building the Bolt app for one bot token, or for OAuth installs into many workspaces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.platforms.slack.clients import make_client
+from bot.platforms.slack.publisher import SlackPublisher
+from bot.store.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
+
+SCOPES = [
+    "commands", "chat:write", "chat:write.public", "users:read", "usergroups:read",
+    "channels:history", "groups:history", "channels:read",
+]
+
+
+@dataclass
+class SlackRuntime:
+    app: AsyncApp
+    publisher: SlackPublisher
+    oauth: bool
+
+
+def build_runtime(settings: Settings, engine: AsyncEngine) -> SlackRuntime:
+    if settings.slack_signing_secret is None:
+        raise ValueError("SLACK_SIGNING_SECRET is required to serve Slack")
+    secret = settings.slack_signing_secret.get_secret_value()
+    if settings.slack_client_id and settings.slack_client_secret:
+        store = AsyncSQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id, engine=engine,
+            installations_table_name=SLACK_INSTALLATIONS, bots_table_name=SLACK_BOTS,
+        )
+        app = AsyncApp(
+            signing_secret=secret,
+            client=make_client(settings.slack_api_url),
+            oauth_settings=AsyncOAuthSettings(
+                client_id=settings.slack_client_id,
+                client_secret=settings.slack_client_secret.get_secret_value(),
+                scopes=SCOPES, installation_store=store,
+                state_store=AsyncSQLAlchemyOAuthStateStore(
+                    expiration_seconds=600, engine=engine, table_name=SLACK_OAUTH_STATES),
+            ),
+        )
+
+        async def installed_client(team_id: str) -> AsyncWebClient:
+            bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
+            if bot is None:
+                raise LookupError(f"studybot is not installed in Slack team {team_id}")
+            return make_client(settings.slack_api_url, bot.bot_token)
+
+        return SlackRuntime(app, SlackPublisher(installed_client), oauth=True)
+
+    if settings.slack_bot_token is None:
+        raise ValueError("set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+    client = make_client(settings.slack_api_url, settings.slack_bot_token.get_secret_value())
+    app = AsyncApp(signing_secret=secret, client=client)
+
+    async def single_client(_team_id: str) -> AsyncWebClient:
+        return client
+
+    return SlackRuntime(app, SlackPublisher(single_client), oauth=False)

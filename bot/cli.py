@@ -58,6 +58,15 @@ def _db(args: argparse.Namespace) -> int:
     return 0
 
 
+def _slack_manifest(args: argparse.Namespace) -> int:
+    from bot.catalog.loader import load
+    from bot.platforms.slack import manifest
+
+    catalog = load(_settings_or_exit().content_dir)
+    print(manifest.render(catalog, socket_mode=args.socket, base_url=args.url), end="")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from bot import content_commands
 
@@ -74,6 +83,14 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "downgrade", "current"])
     db.add_argument("revision", nargs="?", default=None)
     db.set_defaults(func=_db)
+
+    slack = sub.add_parser("slack", help="Slack app helpers")
+    slack_sub = slack.add_subparsers(dest="slack_command", required=True)
+    manifest = slack_sub.add_parser("manifest", help="print the Slack app manifest (YAML)")
+    manifest.add_argument("--socket", action="store_true", help="the Socket Mode variant")
+    manifest.add_argument("--url", default="https://studybot.example.com",
+                          help="the public base URL of the bot (HTTP mode)")
+    manifest.set_defaults(func=_slack_manifest)
 
     content_commands.register(sub)
     return parser

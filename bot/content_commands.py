@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.importer import ImportProblem, import_cheatsheet, to_yaml
+from bot.catalog.content_yaml import to_yaml
+from bot.catalog.importer import ImportProblem, import_cheatsheet
 from bot.catalog.loader import Problem, content_files, validate
 from bot.catalog.model import SLUG_PATTERN
 from bot.catalog.search import SearchIndex
@@ -79,6 +80,10 @@ def run_lookup(args: argparse.Namespace) -> int:
     if not hits:
         closest = ", ".join(h.title for h in index.suggest(query, topic, 3))
         print(f"No entry matches {query!r}. Closest: {closest}")
+        elsewhere = index.search(query, None, 3) if topic is not None else []
+        if elsewhere:
+            found = "; ".join(f"{h.title} ({h.topic})" for h in elsewhere)
+            print(f"In other topics: {found}")
         return 0
     entry = catalog.entries[hits[0].entry_id]
     print(f"{entry.title}\n[{catalog.topics[hits[0].topic].title} · {entry.id}]\n")

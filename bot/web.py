@@ -38,13 +38,24 @@ def build_web_app(db: Database, slack: AsyncApp | None = None, oauth: bool = Fal
             return await to_aiohttp_response(response)
 
         app.router.add_post("/slack/events", bolt)
-        if oauth:
-            app.router.add_get("/slack/install", bolt)
-            app.router.add_get("/slack/oauth_redirect", bolt)
+        flow = slack.oauth_flow
+        if oauth and flow is not None:
+            # Bolt leaves routing by path to the adapter: the install page and the redirect
+            # are the OAuth flow's, not the event dispatcher's.
+            async def install(request: web.Request) -> web.Response:
+                bolt_request = await to_bolt_request(request)
+                return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+
+            async def redirect(request: web.Request) -> web.Response:
+                bolt_request = await to_bolt_request(request)
+                return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+            app.router.add_get(flow.install_path, install)
+            app.router.add_get(flow.redirect_uri_path, redirect)
     return app
 
 
-async def serve(app: web.Application, port: int, host: str = "0.0.0.0") -> web.AppRunner:  # noqa: S104
+async def serve(app: web.Application, port: int, host: str = "0.0.0.0") -> web.AppRunner:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 ${imports if imports else ""}
-import bot.store.types
+import bot.store.types  # noqa: F401  (autogenerate renders our column types through it)
 
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}

@@ -2,7 +2,7 @@
 
 What becomes an entry:
 - each row of a `| Question | ... |` table (title: the question, body: the other columns);
-- each `Q:`/`A:` pair in a fenced block;
+- each `Q:`/`A:` pair, in a fenced block or in the text;
 - each commented group (`# Disk`, `# Network`) of a shell command block;
 - everything else under a heading (prose, bullet lists, quotes, other tables, other code blocks)
   becomes one entry titled by that heading, split into parts when too long for one message.
@@ -16,19 +16,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from bot.catalog.markdown_blocks import Fence, Heading, Prose, Rule, Table, blocks
 from bot.catalog.model import BODY_MAX, KEYWORD_MAX, SLUG_PATTERN, TITLE_MAX
+from bot.catalog.naming import anchor, clean, entry_slug, shorten, slugify, title_case, unique
 
 _QUESTION_HEADERS = {"question", "questions", "q"}
 _SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "terminal"}
 _CONTENTS = re.compile(r"^(table of )?contents$|^toc$")
 _GENERIC_HEADING = re.compile(r"\b(interview|q&a|questions?|answers?)\b", re.IGNORECASE)
 _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)")
-_SMALL_WORDS = {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to",
-                "vs", "with"}
-_ID_SLUG_MAX = 48
 _DEFAULT_TOPIC = "imported"
 
 
@@ -78,7 +74,10 @@ class _Reader:
             elif isinstance(block, Fence):
                 self._fence(block)
             elif isinstance(block, Prose):
-                self._prose.append(block.text)
+                pairs, rest = question_answers(block.lines, in_fence=False)
+                for question, answer in pairs:
+                    self._add(question, answer, self._keywords())
+                self._prose.append("\n".join(rest).strip())
         self._flush()
 
     def _heading(self, heading: Heading) -> None:
@@ -139,8 +138,11 @@ class _Reader:
 
     def _fence(self, fence: Fence) -> None:
         if any(line.lstrip().startswith("Q:") for line in fence.lines):
-            for question, answer in question_answers(fence.lines):
+            pairs, rest = question_answers(fence.lines, in_fence=True)
+            for question, answer in pairs:
                 self._add(question, answer, self._keywords())
+            if any(line.strip() for line in rest):
+                self._prose.append(as_code(fence.language, rest))
             return
         groups = command_groups(fence) if fence.language in _SHELL_LANGUAGES else []
         if len(groups) < 2:
@@ -162,12 +164,12 @@ class _Reader:
         self._prose.clear()
         if not text or self._skipping:
             return
-        title = self._headings[-1] if self._headings else self._section().title
+        heading = self._headings[-1] if self._headings else self._section().title
         parts = split_body(text)
         for number, part in enumerate(parts, start=1):
             suffix = f" (part {number})" if len(parts) > 1 else ""
-            title = shorten(title, TITLE_MAX - len(suffix)) + suffix
-            self._add(title, part, self._keywords(), True)
+            self._add(shorten(heading, TITLE_MAX - len(suffix)) + suffix, part, self._keywords(),
+                      True)
 
 
 def import_cheatsheet(text: str, topic: str | None = None) -> dict[str, dict[str, Any]]:
@@ -227,24 +229,36 @@ def _topic_file(slug: str, section: _Section, description: str) -> dict[str, Any
     }
 
 
-def question_answers(lines: list[str]) -> list[tuple[str, str]]:
-    """`Q:`/`A:` pairs; an answer runs on over its indented continuation lines."""
+def question_answers(lines: list[str], in_fence: bool) -> tuple[list[tuple[str, str]], list[str]]:
+    """`Q:`/`A:` pairs, and the lines that are not part of one. An answer runs on over the next
+    lines; outside a code block only over indented ones, since prose goes on after it."""
     pairs: list[tuple[str, str]] = []
+    rest: list[str] = []
     question: str | None = None
     answer: list[str] | None = None
-    for line in [*lines, "Q:"]:
+
+    def close() -> None:
+        if question and answer and any(a.strip() for a in answer):
+            pairs.append((shorten(clean(question), TITLE_MAX), "\n".join(answer).strip()))
+
+    for line in lines:
         stripped = line.strip()
         if stripped.startswith("Q:"):
-            if question and answer and any(a.strip() for a in answer):
-                pairs.append((shorten(clean(question), TITLE_MAX), "\n".join(answer).strip()))
+            close()
             question, answer = stripped[2:].strip(), None
         elif stripped.startswith("A:") and question is not None:
             answer = [stripped[2:].strip()]
-        elif answer is not None and stripped:
-            answer.append(stripped)
-        elif question is not None and answer is None and stripped:
-            question = f"{question} {stripped}"
-    return pairs
+        elif question is not None and stripped and (in_fence or line[:1].isspace()):
+            if answer is None:
+                question = f"{question} {stripped}"
+            else:
+                answer.append(stripped)
+        elif stripped or question is None:
+            close()
+            question, answer = None, None
+            rest.append(line)
+    close()
+    return pairs, rest
 
 
 def command_groups(fence: Fence) -> list[tuple[str, list[str]]]:
@@ -338,117 +352,3 @@ def _fit(paragraph: str, limit: int) -> list[str]:
     if fenced:
         return ["\n".join([opening, *chunk, closing]) for chunk in chunks]
     return ["\n".join(chunk) for chunk in chunks]
-
-
-def clean(text: str) -> str:
-    """Plain text from inline Markdown: no emphasis, code ticks, links or emoji.
-    What is inside backticks stays as written (`__name__` is not emphasis)."""
-    pieces = re.split(r"(`[^`]*`)", _LINK.sub(r"\1", text))
-    for i, piece in enumerate(pieces):
-        if piece.startswith("`") and piece.endswith("`") and len(piece) > 1:
-            pieces[i] = piece[1:-1]
-            continue
-        piece = re.sub(r"(\*\*|__)", "", piece)
-        piece = re.sub(r"(?<!\w)[*_](\S.*?\S|\S)[*_](?!\w)", r"\1", piece)
-        pieces[i] = "".join(ch for ch in piece if ch.isascii() or ch.isalnum() or ch in "–—→…")
-    return re.sub(r"\s+", " ", "".join(pieces)).strip()
-
-
-def title_case(text: str) -> str:
-    """`AWS NETWORKING` -> `AWS Networking`; headings that are not shouted stay as written."""
-    if any(ch.islower() for ch in text):
-        return text
-
-    def word(match: re.Match[str]) -> str:
-        value = match.group()
-        if match.start() > 0 and value.lower() in _SMALL_WORDS:
-            return value.lower()
-        return value if len(value) <= 3 else value.capitalize()
-
-    return re.sub(r"[A-Za-z]+", word, text)
-
-
-def entry_slug(title: str) -> str:
-    """A short id slug for an entry: `How do you manage state?` -> `manage-state`."""
-    part = re.search(r"\(part (\d+)\)$", title)
-    base = title[: part.start()] if part else title
-    base = re.sub(r"^(how (do|would|does|can|to)( you| i| we)?|what('s| is| are)|explain)\s+", "",
-                  base.strip(), flags=re.IGNORECASE)
-    base = re.sub(r"\b(a|an|the)\b", " ", base, flags=re.IGNORECASE)
-    suffix = f"-part-{part.group(1)}" if part else ""
-    return (slugify(base, _ID_SLUG_MAX - len(suffix)) or slugify(title, _ID_SLUG_MAX)
-            or "entry") + suffix
-
-
-def slugify(text: str, limit: int) -> str:
-    text = text.lower().replace("&", " and ")
-    text = re.sub(r"(?<=\w)['’](?=\w)", "", text)  # what's -> whats
-    text = re.sub(r"\b(\w{1,2})/(\w{1,2})\b", r"\1\2", text)  # ci/cd -> cicd, i/o -> io
-    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w != "and"]
-    slug = ""
-    for w in words:
-        candidate = f"{slug}-{w}" if slug else w
-        if len(candidate) > limit:
-            break
-        slug = candidate
-    if slug and not slug[0].isalpha():
-        slug = f"t-{slug}"[:limit].rstrip("-")
-    return slug
-
-
-def anchor(title: str) -> str:
-    """The anchor GitHub gives a heading (how a table of contents links to it)."""
-    text = re.sub(r"[^\w\s-]", "", title.lower())
-    return text.strip().replace(" ", "-")
-
-
-def unique(name: str, taken: set[str] | dict[str, Any]) -> str:
-    if name not in taken:
-        return name
-    number = 2
-    while f"{name}-{number}" in taken:
-        number += 1
-    return f"{name}-{number}"
-
-
-def shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
-    return cut.rstrip(" ,;:-") + "…"
-
-
-class _BlockStyleDumper(yaml.SafeDumper):
-    """Writes multi-line text as `|` blocks and indents lists, the way content files are
-    written by hand."""
-
-    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
-        super().increase_indent(flow, False)
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_BlockStyleDumper.add_representer(str, _represent_str)
-
-
-def to_yaml(topic_file: dict[str, Any]) -> str:
-    """One topic file as YAML in the content format."""
-    return yaml.dump(
-        _literal_safe(topic_file), Dumper=_BlockStyleDumper, sort_keys=False,
-        allow_unicode=True, width=1000,
-    )
-
-
-def _literal_safe(value: Any) -> Any:
-    # YAML cannot keep trailing spaces or tabs in a `|` block; drop them so every body stays one.
-    if isinstance(value, str):
-        return "\n".join(line.rstrip().replace("\t", "    ") for line in value.split("\n"))
-    if isinstance(value, dict):
-        return {k: _literal_safe(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_literal_safe(v) for v in value]
-    return value

@@ -35,8 +35,9 @@ _FIELDS: dict[str, tuple[float, float]] = {
     "body": (1.0, 0.75),
     "topic": (0.5, 0.0),
 }
-_TOPIC_FIELDS = ("title", "keywords", "body")
-_SALIENT = ("title", "keywords", "topic")
+_TOPIC_FIELDS = ("title", "keywords", "body")  # within one topic, where its name says nothing
+_SALIENT = ("title", "keywords", "topic")  # the fields that name what an entry is about
+_SALIENT_WITHIN = ("title", "keywords")
 _K1 = 1.2
 # How much a match through a guess counts next to the word itself.
 _TYPO_WEIGHT = {1: 0.8, 2: 0.6}
@@ -53,11 +54,19 @@ _SALIENT_BONUS = 0.6
 _MIN_RELATIVE = 0.1  # hits far below the best one are noise, not answers
 _MAX_PREFIX_TERMS = 40
 _MAX_JOIN = 4
+_MAX_QUERY_WORDS = 32
+_MAX_SUGGEST_CHARS = 100
+# Shorter words have too many neighbours (pod -> prod): guessing is worse than asking.
+_TYPO_MIN_LENGTH = 4
 _BODY_TYPO_MIN_LENGTH = 7  # shorter words corrected to a word only bodies use are mostly wrong
+_TYPING_MIN_LENGTH = 3  # the shortest start of a word worth completing
+_CUT_SHORT_MIN_LENGTH = 5  # the shortest unknown word that may be a longer one cut short
 
 
 @dataclass(frozen=True)
 class Hit:
+    """One entry found; score orders the hits of one call and means nothing across calls."""
+
     entry_id: str
     topic: str
     title: str
@@ -143,7 +152,7 @@ class SearchIndex:
         }
         for slug in catalog.topics:
             members = [i for i, d in enumerate(docs) if d.topic == slug]
-            scopes[slug] = _scope(members, within, reads, _SALIENT[:-1])
+            scopes[slug] = _scope(members, within, reads, _SALIENT_WITHIN)
         return cls(docs, scopes)
 
     def search(self, query: str, topic: str | None = None, limit: int = 5) -> list[Hit]:
@@ -191,7 +200,8 @@ class SearchIndex:
         scope = self._scope(topic)
         if limit <= 0 or not scope.docs:
             return []
-        text = query.strip().lower()
+        # Titles are short; comparing a pasted page with them costs time and tells nothing more.
+        text = query.strip().lower()[:_MAX_SUGGEST_CHARS]
         if not text:
             return [self._hit(doc, 0.0) for doc in scope.docs[:limit]]
         best: dict[int, float] = {}
@@ -305,9 +315,11 @@ def _scope(
 
 
 def _slots(query: str, scope: _Scope) -> list[_Slot]:
-    seq = words(query)
+    seq = words(query[: _MAX_QUERY_WORDS * 40])
+    # A pasted paragraph is not a lookup; its first words bound the work.
+    still_typing = bool(query) and not query[-1].isspace() and len(seq) <= _MAX_QUERY_WORDS
+    seq = seq[:_MAX_QUERY_WORDS]
     postings = scope.postings
-    still_typing = bool(query) and not query[-1].isspace()
     slots: dict[int, _Slot] = {}
     for i, w in enumerate(seq):
         if w.stop:
@@ -328,7 +340,7 @@ def _slots(query: str, scope: _Scope) -> list[_Slot]:
                 options.setdefault(term, weight)
         if not options:
             options.update(_typos(w.surface, scope))
-        if not options:
+        if not options and len(w.surface) >= _CUT_SHORT_MIN_LENGTH:
             for term in _completions(w.surface, scope):
                 options.setdefault(term, _PREFIX_WEIGHT)
         slots[i] = _Slot(options, frozenset((i,)))
@@ -375,7 +387,7 @@ def _bigram_slots(seq: list[Word], postings: dict[str, dict[int, float]]) -> Ite
 def _typos(surface: str, scope: _Scope) -> dict[str, float]:
     """Known words one or two edits away (a swap of neighbours is one edit), preferring the words
     of titles and keywords, which are what people look up."""
-    if len(surface) < 3 or not surface[0].isalpha():
+    if len(surface) < _TYPO_MIN_LENGTH or not surface[0].isalpha():
         return {}
     limit = 1 if len(surface) <= 7 else 2
     found = _nearest(surface, scope.salient_words, limit)
@@ -403,7 +415,7 @@ def _nearest(surface: str, vocabulary: _Vocabulary, limit: int) -> dict[str, flo
 
 def _completions(prefix: str, scope: _Scope) -> list[str]:
     """Known words that start with prefix (someone still typing, or a word cut short)."""
-    if len(prefix) < 3:
+    if len(prefix) < _TYPING_MIN_LENGTH:
         return []
     found: list[str] = []
     for vocabulary in (scope.salient_words, scope.body_words):

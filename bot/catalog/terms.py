@@ -16,6 +16,8 @@ _APOSTROPHE = re.compile(r"(?<=[A-Za-z])['’](?=[A-Za-z])")
 _CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+")
 _HAS_DIGIT = re.compile(r"[0-9]")
 
+# Besides the usual English ones, the words that frame a question without saying what it is about
+# ("how do you handle ...", "walk me through ..."): rare in entries, so they would weigh a lot.
 _STOP_WORDS_TEXT = """
     a about after again all also am an and any are as at be because been before being between
     both but by can could did difference differences do does doing done each else explain for
@@ -24,6 +26,8 @@ _STOP_WORDS_TEXT = """
     some such tell than that the their them then there these they this those through to too
     use used uses using versus very via vs was way ways we were what whats when where which
     while who whom whose why will with would you your yours
+    describe handle handles handling happen happens implement implementing know need walk want
+    work works
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
@@ -38,7 +42,8 @@ class Word:
 
     @property
     def stop(self) -> bool:
-        return self.surface in STOP_WORDS
+        # Single letters are flags (-c, -f) or the start of a word still being typed.
+        return self.surface in STOP_WORDS or (len(self.surface) == 1 and self.surface.isalpha())
 
 
 def stem(word: str) -> str:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import bot.store.types
-
 revision = '0002'
 down_revision = '0001'
 branch_labels = None

@@ -163,3 +163,33 @@ class LookupResult:
     @property
     def best(self) -> EntryView | None:
         return self.hits[0] if self.hits else None
+
+
+@dataclass(frozen=True)
+class PracticeQuestion:
+    """A private practice question: nothing is posted, nothing scores."""
+
+    question_id: str
+    topic: str
+    topic_title: str
+    prompt: str
+    choices: tuple[str, ...]
+    box: int
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[: len(self.choices)]
+
+
+@dataclass(frozen=True)
+class PracticeResult:
+    question_id: str
+    topic: str
+    correct: bool
+    chosen: str
+    correct_letter: str
+    correct_text: str
+    explanation: str
+    entry_id: str | None
+    box: int
+    next_due: datetime

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -9,7 +10,7 @@ from bot import errors
 from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.catalog.search import Hit, SearchIndex
-from bot.rules import periods, picking, schedule, scoring, streaks
+from bot.rules import periods, picking, repetition, schedule, scoring, streaks
 from bot.service.cards import (
     LETTERS,
     Actor,
@@ -20,12 +21,14 @@ from bot.service.cards import (
     EntryView,
     LookupResult,
     PostResult,
+    PracticeQuestion,
+    PracticeResult,
     QuestionCard,
     ScheduleView,
     TopicAccuracy,
     UserStats,
 )
-from bot.store import answers, boards, directory, posts
+from bot.store import answers, boards, directory, posts, practice
 from bot.store.database import Database, Session
 from bot.store.tables import Channel, Post
 
@@ -285,6 +288,52 @@ class StudyService:
             correct_text=question.choices[question.correct_index].text,
             explanation=question.explanation, distribution=distribution,
             correct_users=tuple(names), answered=sum(distribution),
+        )
+
+    # ---- private practice ------------------------------------------------------------
+
+    async def practice(self, actor: Actor, topic: str | None = None) -> PracticeQuestion:
+        """The next practice question for this user, by spaced repetition."""
+        slugs = self._resolve_topics([topic] if topic else [])
+        eligible = [q.id for q in self.catalog.questions_in(slugs or None)]
+        now = self.clock()
+        async with self.db.transaction() as session:
+            workspace_id = await directory.ensure_workspace(
+                session, actor.platform, actor.workspace_id, "", now)
+            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
+                                                  actor.display_name)
+            reviews, last = await practice.reviews(session, workspace_id, user_id)
+            box = {r.question_id: r.box for r in reviews}
+        chosen = repetition.pick_practice(eligible, reviews, now, last,
+                                          seed=zlib.crc32(f"{actor.user_id}:{len(reviews)}".encode()))
+        if chosen is None:
+            raise errors.NoQuestions()
+        question = self._question(chosen)
+        slug = self.catalog.topic_of[chosen]
+        return PracticeQuestion(chosen, slug, self._topic_title(slug), question.prompt,
+                                tuple(c.text for c in question.choices), box.get(chosen, 0))
+
+    async def practice_answer(self, actor: Actor, question_id: str, choice: int) -> PracticeResult:
+        question = self._question(question_id)
+        if not 0 <= choice < len(question.choices):
+            raise errors.InvalidChoice(LETTERS[: len(question.choices)])
+        correct = choice == question.correct_index
+        now = self.clock()
+        async with self.db.transaction() as session:
+            workspace_id = await directory.ensure_workspace(
+                session, actor.platform, actor.workspace_id, "", now)
+            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
+                                                  actor.display_name)
+            box, due = repetition.after_practice(
+                await practice.box_of(session, workspace_id, user_id, question_id), correct, now)
+            await practice.record(session, workspace_id=workspace_id, user_id=user_id,
+                                  question_id=question_id, box=box, due_at=due, correct=correct,
+                                  now=now)
+        return PracticeResult(
+            question_id=question_id, topic=self.catalog.topic_of[question_id], correct=correct,
+            chosen=LETTERS[choice], correct_letter=LETTERS[question.correct_index],
+            correct_text=question.choices[question.correct_index].text,
+            explanation=question.explanation, entry_id=question.entry, box=box, next_due=due,
         )
 
     # ---- boards and stats -------------------------------------------------------------

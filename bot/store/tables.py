@@ -186,6 +186,25 @@ class TopicScore(Base):
 
 
 
+class PracticeCard(Base):
+    """Spaced-repetition state of one question for one user's private practice."""
+
+    __tablename__ = "practice_cards"
+    __table_args__ = (Index("ix_practice_cards_due", "workspace_id", "user_id", "due_at"),)
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    box: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    seen: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # Slack OAuth installs, in slack_sdk's own table layout, created by our migrations (not by
 # slack_sdk's create_tables) so every schema change goes through Alembic.
 SLACK_INSTALLATIONS = "slack_installations"

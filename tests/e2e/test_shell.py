@@ -30,6 +30,8 @@ def test_post_three_answers_close_and_leaderboard(tmp_path: Path) -> None:
         "/study close",
         "/leaderboard all",
         "/as bob", "/streak",
+        "/quiz linux", "B",            # practice: linux.q.perms, answer B; scores nothing
+        "/leaderboard all",
     ]) + "\n"
     done = run_shell(tmp_path, script)
     out = done.stdout

@@ -308,3 +308,34 @@ async def test_oauth_installs_serve_each_workspace_with_its_own_token(
         assert all("installation" in c.body.get("text", "") for c in after)
     finally:
         await oauth_bot.stop()
+
+
+async def test_serves_even_when_auth_test_fails(tmp_path: Path) -> None:
+    async with FakeSlack() as fake:
+        fake.fail("auth.test", times=1000, error="invalid_auth")
+        process = await start_bot(tmp_path, fake.api_url)
+        try:
+            reply = await command(process, fake, "lookup", "sbom")
+            assert "SBOM" in text_of(reply) or "Bill of Materials" in text_of(reply)
+        finally:
+            await process.stop()
+
+
+async def test_quiz_is_private_practice_with_another_one_button(bot, slack) -> None:
+    reply = await command(bot, slack, "quiz", "linux", user="U4", channel="CQUIZ")
+    assert reply["response_type"] == "ephemeral" and "Practice" in text_of(reply)
+    buttons = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"]
+    question_id = buttons[0]["value"]
+    assert question_id.startswith("linux.q.")
+    right = letter_of(question_id, True)
+    button = buttons["ABCDE".index(right)]
+    tag = f"quiz-{time.monotonic_ns()}"
+    body = block_actions(team_id=TEAM, user_id="U4", channel_id="CQUIZ",
+                         action_id=button["action_id"], value=button["value"], block_id="p",
+                         message_ts="1.2", response_url=slack.response_url(tag),
+                         is_ephemeral=True, button_text=right)
+    assert (await post_signed(bot.events, SECRET, body))[0] == 200
+    [result] = await slack.wait_for("response_url", tag=tag, timeout=10)
+    assert result["replace_original"] is True
+    assert "Correct!" in text_of(result) and "Box 1" in text_of(result)
+    assert not any(p.get("channel") == "CQUIZ" for p in slack.calls_to("chat.postMessage"))

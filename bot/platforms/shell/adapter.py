@@ -12,7 +12,7 @@ from bot.delivery import Dispatcher
 from bot.messages import HELP, error_text
 from bot.platforms.shell import render
 from bot.service import Actor, ChannelRef, StudyService
-from bot.service.cards import PostResult, QuestionCard
+from bot.service.cards import PostResult, PracticeQuestion, QuestionCard
 from bot.study_commands import Competition, PostNow, Setup, Simple, parse_study
 
 CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
@@ -28,6 +28,8 @@ class ShellAdapter:
         self.stdin = stdin
         self.stdout = stdout
         self.dispatcher = Dispatcher(service, {"shell": self})
+        # A /quiz question waiting for its letter; letters go to it before the channel's post.
+        self.practising: PracticeQuestion | None = None
 
     @property
     def actor(self) -> Actor:
@@ -74,6 +76,8 @@ class ShellAdapter:
 
     async def _dispatch(self, line: str) -> str:
         if not line.startswith("/"):
+            if self.practising is not None:
+                return await self._practice_answer(line)
             return render.answer(
                 await self.service.answer_latest(self.actor, CHANNEL, line), self.user
             )
@@ -87,6 +91,7 @@ class ShellAdapter:
             "streak": self._streak,
             "stats": self._streak,
             "lookup": lambda q: render.lookup(self.service.lookup(q)),
+            "quiz": self._quiz,
         }
         handler = handlers.get(command)
         if handler is not None:
@@ -95,6 +100,19 @@ class ShellAdapter:
         if self.service.catalog.resolve_topic(command) is not None:
             return render.lookup(self.service.lookup(rest, topic=command))
         return f"Unknown command /{command}. Type /help."
+
+    async def _quiz(self, topic: str) -> str:
+        self.practising = await self.service.practice(self.actor, topic or None)
+        return render.practice(self.practising)
+
+    async def _practice_answer(self, letter: str) -> str:
+        assert self.practising is not None
+        choice = self.practising.letters.find(letter.strip().upper())
+        if len(letter.strip()) != 1 or choice < 0:
+            raise errors.InvalidChoice(self.practising.letters)
+        card, self.practising = self.practising, None
+        return render.practice_result(
+            await self.service.practice_answer(self.actor, card.question_id, choice))
 
     def _switch_user(self, name: str) -> str:
         if not name or len(name) > 64:

@@ -8,6 +8,8 @@ from bot.service.cards import (
     BoardRow,
     LookupResult,
     PostResult,
+    PracticeQuestion,
+    PracticeResult,
     QuestionCard,
     ScheduleView,
     UserStats,
@@ -104,3 +106,19 @@ def lookup(result: LookupResult) -> str:
     if others:
         text += "\nSee also: " + "; ".join(others)
     return text
+
+
+def practice(card: PracticeQuestion) -> str:
+    lines = [f"Practice (only you see this): {card.topic_title}  [{card.question_id}]", card.prompt]
+    lines += [f"  {letter}) {text}" for letter, text in zip(card.letters, card.choices, strict=True)]
+    lines.append(f"Type a letter ({'/'.join(card.letters)}) to answer.")
+    return "\n".join(lines)
+
+
+def practice_result(result: PracticeResult) -> str:
+    head = (f"Correct! {result.correct_letter}) {result.correct_text}" if result.correct else
+            f"Not quite: you chose {result.chosen}; the answer is {result.correct_letter}) "
+            f"{result.correct_text}")
+    return (f"{head}\nWhy: {result.explanation.strip()}\n"
+            f"Box {result.box}: it comes back after {result.next_due:%Y-%m-%d %H:%M} UTC. "
+            f"/quiz for another.")

@@ -40,6 +40,8 @@ class SlackHandlers:
         app.command(re.compile(r"^/.+"))(self.on_command)
         app.action(re.compile(re.escape(blocks.ANSWER_ACTION) + r"\..*"))(self.on_answer)
         app.action(blocks.SHARE_ACTION)(self.on_share)
+        app.action(re.compile(re.escape(blocks.PRACTICE_ACTION) + r"\.\d$"))(self.on_practice)
+        app.action(blocks.PRACTICE_NEXT_ACTION)(self.on_practice_next)
         app.error(self.on_error)
 
     # ---- slash commands ---------------------------------------------------------------
@@ -75,8 +77,8 @@ class SlackHandlers:
         if name == "study":
             return await self._study(text, actor, channel, client)
         if name == "quiz":
-            return {"text": "Private practice (/quiz) is not available yet; the daily question "
-                            "and /lookup are."}
+            title, body = blocks.practice(await self.service.practice(actor, text or None))
+            return {"text": title, "blocks": body}
         topic = None if name == "lookup" else name
         if topic is not None and self.service.catalog.resolve_topic(topic) is None:
             return {"text": f"I don't know the command /{name}. Try /study help."}
@@ -135,9 +137,8 @@ class SlackHandlers:
                         client: AsyncWebClient) -> None:
         await ack()
         user = body["user"]
-        team = (body.get("team") or {}).get("id") or user.get("team_id", "")
         channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
-        actor = _actor(team, user["id"], user.get("name") or user.get("username") or user["id"])
+        actor = _clicker(body)
         parsed = blocks.parse_answer_action(action.get("action_id", ""))
         try:
             if parsed is None:
@@ -171,12 +172,43 @@ class SlackHandlers:
         )
         await respond(delete_original=True)
 
+    async def on_practice(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                          respond: AsyncRespond) -> None:
+        await ack()
+        actor = _clicker(body)
+        choice = int(action["action_id"].rsplit(".", 1)[1])
+        try:
+            result = await self.service.practice_answer(actor, action.get("value", ""), choice)
+            title, reply = blocks.practice_result(result, result.topic)
+        except errors.StudyError as exc:
+            title, reply = error_text(exc), []
+        await respond(replace_original=True, response_type="ephemeral", text=title,
+                      blocks=reply or None)
+
+    async def on_practice_next(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                               respond: AsyncRespond) -> None:
+        await ack()
+        try:
+            title, reply = blocks.practice(
+                await self.service.practice(_clicker(body), action.get("value") or None))
+        except errors.StudyError as exc:
+            title, reply = error_text(exc), []
+        await respond(replace_original=True, response_type="ephemeral", text=title,
+                      blocks=reply or None)
+
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("unhandled Slack error: %s", error, exc_info=error)
 
 
 def _actor(team: str, user: str, name: str) -> Actor:
     return Actor(PLATFORM, team, user, name or user)
+
+
+def _clicker(body: dict[str, Any]) -> Actor:
+    """Who clicked a button, from a block_actions payload."""
+    user = body["user"]
+    team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+    return _actor(team, user["id"], user.get("name") or user.get("username") or user["id"])
 
 
 def _with_admin(actor: Actor, admin: bool) -> Actor:

@@ -12,6 +12,8 @@ from bot.service.cards import (
     EntryView,
     LookupResult,
     PostResult,
+    PracticeQuestion,
+    PracticeResult,
     QuestionCard,
     ScheduleView,
     UserStats,
@@ -20,6 +22,8 @@ from bot.service.cards import (
 Blocks = list[dict[str, Any]]
 ANSWER_ACTION = "studybot.answer"
 SHARE_ACTION = "studybot.share"
+PRACTICE_ACTION = "studybot.practice"
+PRACTICE_NEXT_ACTION = "studybot.practice-next"
 SECTION_LIMIT = 3000
 
 
@@ -172,3 +176,31 @@ def schedule(view: ScheduleView) -> str:
            if view.next_post_local else "No post is scheduled while paused.")
     return (f"Schedule ({state}) for #{escape(view.channel_name)}: {view.post_time} "
             f"{view.timezone}, {view.days}; {topics}.\n{nxt}")
+
+
+def practice(card: PracticeQuestion) -> tuple[str, Blocks]:
+    lines = [f"*Practice* · {escape(card.topic_title)} _(only you can see this)_",
+             escape(card.prompt), ""]
+    lines += [f"*{letter}.* {escape(text)}" for letter, text in zip(card.letters, card.choices,
+                                                                    strict=True)]
+    buttons = [
+        {"type": "button", "text": {"type": "plain_text", "text": letter},
+         "action_id": f"{PRACTICE_ACTION}.{index}", "value": card.question_id}
+        for index, letter in enumerate(card.letters)
+    ]
+    return card.prompt, [_section("\n".join(lines)), {"type": "actions", "elements": buttons}]
+
+
+def practice_result(res: PracticeResult, topic: str | None) -> tuple[str, Blocks]:
+    head = (f":tada: *Correct!* {res.correct_letter}. {escape(res.correct_text)}" if res.correct
+            else f":x: *Not quite.* You chose {res.chosen}; the answer is "
+                 f"*{res.correct_letter}. {escape(res.correct_text)}*")
+    blocks = [
+        _section(f"{head}\n{to_mrkdwn(res.explanation)}"),
+        _context(f"Box {res.box}: it comes back after <!date^{int(res.next_due.timestamp())}"
+                 f"^{{date_short_pretty}}|{res.next_due:%Y-%m-%d}>."),
+        {"type": "actions", "elements": [
+            {"type": "button", "text": {"type": "plain_text", "text": "Another one"},
+             "action_id": PRACTICE_NEXT_ACTION, "value": topic or ""}]},
+    ]
+    return head, blocks

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.installation_store.sqlalchemy import AsyncSQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import AsyncSQLAlchemyOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
@@ -15,6 +19,8 @@ from bot.config import Settings
 from bot.platforms.slack.clients import make_client
 from bot.platforms.slack.publisher import SlackPublisher
 from bot.store.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
+
+log = logging.getLogger("studybot.slack")
 
 SCOPES = [
     "commands", "chat:write", "chat:write.public", "users:read", "usergroups:read",
@@ -60,10 +66,35 @@ def build_runtime(settings: Settings, engine: AsyncEngine) -> SlackRuntime:
 
     if settings.slack_bot_token is None:
         raise ValueError("set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
-    client = make_client(settings.slack_api_url, settings.slack_bot_token.get_secret_value())
-    app = AsyncApp(signing_secret=secret, client=client)
+    token = settings.slack_bot_token.get_secret_value()
+    client = make_client(settings.slack_api_url, token)
+    app = AsyncApp(signing_secret=secret, client=client, authorize=_single_token(client, token))
 
     async def single_client(_team_id: str) -> AsyncWebClient:
         return client
 
     return SlackRuntime(app, SlackPublisher(single_client), oauth=False)
+
+
+def _single_token(client: AsyncWebClient, token: str) -> Callable[..., Awaitable[AuthorizeResult]]:
+    """Authorize every request with the one bot token.
+
+    Bolt's default asks auth.test before serving the first request and refuses everything when
+    that call fails; the bot identity it returns is only nice to have here, so a failing
+    auth.test is logged and retried on a later request instead of taking the app down.
+    """
+    identity: dict[str, str | None] = {}
+
+    async def authorize(enterprise_id: str | None, team_id: str | None) -> AuthorizeResult:
+        if not identity:
+            try:
+                found = await client.auth_test()
+                identity.update(bot_id=found.get("bot_id"), bot_user_id=found.get("user_id"))
+            except SlackApiError as exc:
+                log.warning("auth.test failed (%s); serving without the bot's identity",
+                            exc.response.get("error"))
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token,
+                               bot_id=identity.get("bot_id"),
+                               bot_user_id=identity.get("bot_user_id"))
+
+    return authorize

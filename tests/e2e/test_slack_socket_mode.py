@@ -1,0 +1,202 @@
+"""Slack over Socket Mode end to end: the real `studybot run --platform slack` process with
+SLACK_APP_TOKEN set, a fake Slack Web API and a fake Socket Mode endpoint on 127.0.0.1.
+
+Nothing here is sent to the bot's HTTP endpoint: commands and clicks reach it only as envelopes
+on the websocket it opened, and each must be acknowledged there, so these fail if Socket Mode is
+not connected or not wired to the Bolt app.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.catalog.loader import load
+from bot.paths import content_dir
+from tests.e2e.slack_bot import BotProcess, start_bot
+from tests.e2e.slack_fake import FakeSlack
+from tests.e2e.slack_socket_fake import (
+    ACK_TIMEOUT,
+    FakeSocketMode,
+    block_actions_payload,
+    slash_command_payload,
+)
+
+TEAM = "T0TEST"  # the fake's default workspace
+BOT_TOKEN = "xoxb-e2e"  # what start_bot sets
+CATALOG = load(content_dir())
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        fake.add_user("UADMIN", name="ada", is_admin=True)
+        for user, name in [("U1", "bea"), ("U2", "cid"), ("U3", "dee")]:
+            fake.add_user(user, name=name)
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def socket_mode(slack: FakeSlack) -> AsyncIterator[FakeSocketMode]:
+    async with FakeSocketMode(slack) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def bot(slack: FakeSlack, socket_mode: FakeSocketMode,
+              tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[BotProcess]:
+    process = await start_bot(tmp_path_factory.mktemp("socket"), slack.api_url,
+                              {"SLACK_APP_TOKEN": socket_mode.app_token})
+    try:
+        await socket_mode.wait_connected(timeout=20)
+    except AssertionError as exc:
+        await process.stop()
+        raise AssertionError(f"{exc}\nbot log:\n{process.log()}") from None
+    yield process
+    await process.stop()
+
+
+@pytest.fixture(autouse=True)
+def socket_mode_hygiene(socket_mode: FakeSocketMode, slack: FakeSlack) -> object:
+    yield
+    assert socket_mode.protocol_errors == []
+    assert socket_mode.app_token_misuse() == []
+
+
+async def command(socket_mode: FakeSocketMode, slack: FakeSlack, name: str, text: str, *,
+                  user: str, channel: str) -> tuple[dict, dict]:
+    """Deliver a slash command over the socket; return (the ack, the reply on response_url)."""
+    tag = f"socket-{name}-{time.monotonic_ns()}"
+    payload = slash_command_payload(
+        command=f"/{name}", text=text, team_id=TEAM, channel_id=channel, user_id=user,
+        user_name=slack.users[user]["name"], response_url=slack.response_url(tag))
+    ack = await socket_mode.send_slash_command(payload)
+    delivery = socket_mode.deliveries[-1]
+    assert delivery.envelope["type"] == "slash_commands"
+    assert delivery.envelope["accepts_response_payload"] is True
+    assert ack["envelope_id"] == delivery.envelope_id
+    assert delivery.latency is not None
+    assert delivery.latency < ACK_TIMEOUT
+    [reply] = await slack.wait_for("response_url", tag=tag, timeout=10)
+    return ack, reply
+
+
+async def click(socket_mode: FakeSocketMode, slack: FakeSlack, message: dict, letter: str,
+                user: str, channel: str) -> dict:
+    """Click a posted question's button over the socket; return the ephemeral reply."""
+    actions = next(b for b in message["blocks"] if b["type"] == "actions")
+    button = next(e for e in actions["elements"] if e["text"]["text"] == letter)
+    before = len(slack.calls_to("chat.postEphemeral"))
+    payload = block_actions_payload(
+        team_id=TEAM, user_id=user, channel_id=channel, action_id=button["action_id"],
+        value=button["value"], block_id=actions["block_id"], message_ts=message["ts"],
+        message=message, user_name=slack.users[user]["name"],
+        response_url=slack.response_url(f"socket-click-{time.monotonic_ns()}"))
+    ack = await socket_mode.send_block_actions(payload)
+    delivery = socket_mode.deliveries[-1]
+    assert delivery.envelope["type"] == "interactive"
+    assert delivery.envelope["accepts_response_payload"] is False
+    assert ack == {"envelope_id": delivery.envelope_id}
+    replies = await slack.wait_for("chat.postEphemeral", count=before + 1, timeout=10)
+    reply = replies[before]
+    assert reply["user"] == user
+    assert reply["channel"] == channel
+    return reply
+
+
+def text_of(reply: dict) -> str:
+    parts = [reply.get("text") or ""]
+    for block in reply.get("blocks") or []:
+        if block.get("text"):
+            parts.append(block["text"]["text"])
+        for element in block.get("elements", []):
+            if isinstance(element.get("text"), str):
+                parts.append(element["text"])
+    return "\n".join(parts)
+
+
+def letter_of(question_id: str, correct: bool) -> str:
+    question = CATALOG.questions[question_id]
+    index = question.correct_index if correct else (question.correct_index + 1) % len(
+        question.choices)
+    return "ABCDE"[index]
+
+
+async def test_the_bot_opens_a_socket_with_its_app_token(bot, slack, socket_mode) -> None:
+    [opened] = [c for c in socket_mode.open_calls() if c.ok]
+    assert opened.token == socket_mode.app_token
+    link = socket_mode.current
+    assert link is not None
+    assert link.number == 1
+    assert opened.response["url"].endswith(f"ticket={link.ticket}&app_id=A0TEST")
+    # It answers Slack's pings, and pings with data it can match to our pongs.
+    assert await socket_mode.ping() < 5
+    assert "Traceback" not in bot.log()
+
+
+async def test_lookup_command_over_the_socket(bot, slack, socket_mode) -> None:
+    http_before = len(slack.calls)
+    ack, reply = await command(socket_mode, slack, "k8s", "crashloop", user="U1", channel="C1")
+    assert "payload" not in ack  # the answer goes to response_url, not into the ack
+    assert reply["response_type"] == "ephemeral"
+    assert "CrashLoopBackOff" in text_of(reply)
+    share = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [e["value"] for e in share] == ["k8s.crashloopbackoff"]
+    # The reply went to the response_url that only the envelope carried.
+    after = [c.method for c in slack.calls[http_before:]]
+    assert after.count("response_url") == 1
+    assert "Traceback" not in bot.log()
+
+
+async def test_post_now_and_clicks_over_the_socket(bot, slack, socket_mode) -> None:
+    _, reply = await command(socket_mode, slack, "study", "post-now", user="UADMIN",
+                             channel="CSOCK")
+    found = re.search(r"Posted `([^`]+)`", text_of(reply))
+    assert found, text_of(reply)
+    question_id = found.group(1)
+    assert question_id in CATALOG.questions
+
+    [post] = [c for c in slack.calls if c.method == "chat.postMessage"
+              and c.body.get("channel") == "CSOCK"]
+    assert post.ok
+    assert post.token == BOT_TOKEN
+    assert post.body["metadata"]["event_type"] == "studybot_post"
+    message = slack.messages("CSOCK")[-1]
+    buttons = next(b for b in message["blocks"] if b["type"] == "actions")["elements"]
+    assert [b["text"]["text"] for b in buttons] == list("ABCDE"[: len(buttons)])
+    assert len(buttons) == len(CATALOG.questions[question_id].choices)
+
+    right, wrong = letter_of(question_id, True), letter_of(question_id, False)
+    first = await click(socket_mode, slack, message, right, "U1", "CSOCK")
+    assert "Correct!" in text_of(first)
+    second = await click(socket_mode, slack, message, wrong, "U2", "CSOCK")
+    assert "Not quite" in text_of(second)
+    assert all(c.token == BOT_TOKEN for c in slack.calls
+               if c.method == "chat.postEphemeral")
+    assert "Traceback" not in bot.log()
+
+
+async def test_the_bot_reconnects_when_slack_refreshes_or_drops_the_link(
+    bot, slack, socket_mode
+) -> None:
+    first = socket_mode.current
+    assert first is not None
+    opens = len(socket_mode.open_calls())
+
+    refreshed = await socket_mode.request_refresh()
+    assert refreshed.number == first.number + 1
+    assert first.closed
+    assert len(socket_mode.open_calls()) == opens + 1  # a new ticket, not the used one
+    _, reply = await command(socket_mode, slack, "k8s", "crashloop", user="U3", channel="C2")
+    assert "CrashLoopBackOff" in text_of(reply)
+    assert socket_mode.deliveries[-1].acked_on == refreshed.number
+
+    dropped = await socket_mode.drop()
+    back = await socket_mode.wait_connected(count=dropped.number + 1, timeout=20)
+    _, reply = await command(socket_mode, slack, "lookup", "crashloop", user="U3", channel="C2")
+    assert "CrashLoopBackOff" in text_of(reply)
+    assert socket_mode.deliveries[-1].acked_on == back.number
+    assert "Traceback" not in bot.log()

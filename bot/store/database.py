@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -40,7 +41,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     if url.startswith("sqlite"):
         # One connection: SQLite has a single writer, and queuing in the pool is kinder than
         # "database is locked" errors under concurrent clicks.
-        engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)
+        if ":memory:" in url or "mode=memory" in url:
+            # Every connection to :memory: is a new empty database: keep exactly one.
+            engine = create_async_engine(url, poolclass=StaticPool, **kwargs)
+        else:
+            engine = create_async_engine(url, pool_size=1, max_overflow=0, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import bot.store.types  # noqa: F401  (autogenerate renders our column types through it)
+import bot.store.types
 
 revision = '0003'
 down_revision = '0002'

@@ -303,7 +303,8 @@ async def test_oauth_installs_serve_each_workspace_with_its_own_token(
         assert status == 200
         await asyncio.sleep(0.5)
         # A workspace that never installed the app is told so by Bolt, and no token is used.
-        after = slack.calls[before:]
+        after = [c for c in slack.calls[before:]
+                 if c.method == "response_url" or c.body.get("team_id") == "TNOPE"]
         assert [c.method for c in after] in ([], ["response_url"])
         assert all("installation" in c.body.get("text", "") for c in after)
     finally:
@@ -323,7 +324,8 @@ async def test_serves_even_when_auth_test_fails(tmp_path: Path) -> None:
 
 async def test_quiz_is_private_practice_with_another_one_button(bot, slack) -> None:
     reply = await command(bot, slack, "quiz", "linux", user="U4", channel="CQUIZ")
-    assert reply["response_type"] == "ephemeral" and "Practice" in text_of(reply)
+    assert reply["response_type"] == "ephemeral"
+    assert "Practice" in text_of(reply)
     buttons = next(b for b in reply["blocks"] if b["type"] == "actions")["elements"]
     question_id = buttons[0]["value"]
     assert question_id.startswith("linux.q.")
@@ -337,5 +339,6 @@ async def test_quiz_is_private_practice_with_another_one_button(bot, slack) -> N
     assert (await post_signed(bot.events, SECRET, body))[0] == 200
     [result] = await slack.wait_for("response_url", tag=tag, timeout=10)
     assert result["replace_original"] is True
-    assert "Correct!" in text_of(result) and "Box 1" in text_of(result)
+    assert "Correct!" in text_of(result)
+    assert "Box 1" in text_of(result)
     assert not any(p.get("channel") == "CQUIZ" for p in slack.calls_to("chat.postMessage"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from bot import errors
 
@@ -33,6 +34,7 @@ class ChannelMention:
 
 @dataclass(frozen=True)
 class Setup:
+    name: ClassVar[str] = "setup"
     time: str
     timezone: str
     days: str = "mon-fri"
@@ -42,6 +44,7 @@ class Setup:
 
 @dataclass(frozen=True)
 class PostNow:
+    name: ClassVar[str] = "post-now"
     question_id: str | None = None
 
 
@@ -52,6 +55,7 @@ class Simple:
 
 @dataclass(frozen=True)
 class Competition:
+    name: ClassVar[str] = "competition"
     args: tuple[str, ...] = field(default_factory=tuple)
 
 

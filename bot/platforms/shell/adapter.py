@@ -7,13 +7,13 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot import errors
+from bot import errors, study_actions
 from bot.delivery import Dispatcher
 from bot.messages import HELP, error_text
 from bot.platforms.shell import render
 from bot.service import Actor, ChannelRef, StudyService
 from bot.service.cards import PostResult, PracticeQuestion, QuestionCard
-from bot.study_commands import Competition, PostNow, Setup, Simple, parse_study
+from bot.study_commands import parse_study
 
 CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
 
@@ -129,25 +129,14 @@ class ShellAdapter:
         return render.stats(await self.service.stats(self.actor, CHANNEL))
 
     async def _study(self, text: str) -> str:
-        match parse_study(text):
-            case Setup(time=time, timezone=tz, days=days, topics=topics):
-                view = await self.service.configure_channel(
-                    self.actor, CHANNEL, time, tz, days, list(topics)
-                )
+        outcome = await study_actions.execute(self.service, self.dispatcher, self.actor, CHANNEL,
+                                              parse_study(text))
+        match outcome:
+            case study_actions.Saved(view=view):
                 return "Saved. " + render.schedule(view)
-            case PostNow(question_id=qid):
-                await self.dispatcher.deliver(await self.service.post_now(self.actor, CHANNEL, qid))
-                return ""
-            case Simple(name="close"):
-                await self.dispatcher.publish_result(
-                    await self.service.close_latest(self.actor, CHANNEL))
-                return ""
-            case Simple(name="pause" | "resume" as name):
-                view = await self.service.set_paused(self.actor, CHANNEL, name == "pause")
+            case study_actions.Shown(view=view):
                 return render.schedule(view)
-            case Simple(name="schedule"):
-                return render.schedule(await self.service.schedule(CHANNEL))
-            case Competition():
-                return "Competitions are not available yet."
+            case study_actions.Posted() | study_actions.Closed():
+                return ""  # the dispatcher has printed the question or the result
             case _:
                 return HELP

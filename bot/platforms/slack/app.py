@@ -10,19 +10,18 @@ from typing import Any
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import errors
+from bot import errors, study_actions
 from bot.delivery import Dispatcher
 from bot.messages import HELP, error_text
 from bot.platforms.slack import blocks
 from bot.platforms.slack.admins import is_admin
 from bot.platforms.slack.tally import TallyUpdates
 from bot.service import Actor, ChannelRef, StudyService
-from bot.study_commands import ChannelMention, Competition, PostNow, Setup, Simple, parse_study
+from bot.study_commands import ChannelMention, Setup, parse_study
 
 log = logging.getLogger("studybot.slack")
 
 PLATFORM = "slack"
-ADMIN_SUBCOMMANDS = {"setup", "post-now", "close", "pause", "resume", "competition"}
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
 
 
@@ -94,40 +93,25 @@ class SlackHandlers:
 
     async def _study(self, text: str, actor: Actor, channel: ChannelRef,
                      client: AsyncWebClient) -> dict[str, Any]:
-        parsed = parse_study(text)
-        name = type(parsed).__name__.lower() if not isinstance(parsed, Simple) else parsed.name
-        if isinstance(parsed, PostNow):
-            name = "post-now"
-        if name in ADMIN_SUBCOMMANDS:
+        command = parse_study(text)
+        if command.name in study_actions.ADMIN_ONLY:
             actor = _with_admin(actor, await is_admin(client, actor.user_id, self.admin_group))
-        match parsed:
-            case Setup(time=time, timezone=zone, days=days, topics=topics, channel=mention):
-                target = _target(channel, mention)
-                view = await self.service.configure_channel(actor, target, time, zone, days,
-                                                            list(topics))
+        target = _target(channel, command.channel) if isinstance(command, Setup) else None
+        match await study_actions.execute(self.service, self.dispatcher, actor, channel, command,
+                                          target):
+            case study_actions.Saved(view=view):
                 return {"text": "Saved. " + blocks.schedule(view)}
-            case PostNow(question_id=question_id):
-                card = await self.service.post_now(actor, channel, question_id)
-                if await self.dispatcher.deliver(card) is None:
-                    return {"text": "I couldn't post the question right now; I'll retry shortly."}
-                view = await self.service.schedule(channel)
-                hint = "" if view.scheduled else (
-                    " This channel has no daily schedule yet: try `/study setup 09:00 "
-                    "Europe/London mon-fri`.")
-                return {"text": f"Posted `{card.question_id}`.{hint}"}
-            case Simple(name="close"):
-                result = await self.service.close_latest(actor, channel)
-                await self.dispatcher.publish_result(result)
-                return {"text": f"Closed `{result.card.question_id}`."}
-            case Simple(name="pause" | "resume" as verb):
-                view = await self.service.set_paused(actor, channel, verb == "pause")
+            case study_actions.Shown(view=view):
                 return {"text": blocks.schedule(view)}
-            case Simple(name="schedule"):
-                return {"text": blocks.schedule(await self.service.schedule(channel))}
-            case Competition():
-                if not actor.is_admin:
-                    raise errors.NotAllowed("run competitions")
-                return {"text": "Competitions are not available yet."}
+            case study_actions.Posted(card=card, delivered=False):
+                return {"text": f"I couldn't post `{card.question_id}` right now; "
+                                "I'll retry shortly."}
+            case study_actions.Posted(card=card, channel_scheduled=scheduled):
+                hint = "" if scheduled else (" This channel has no daily schedule yet: try "
+                                             "`/study setup 09:00 Europe/London mon-fri`.")
+                return {"text": f"Posted `{card.question_id}`.{hint}"}
+            case study_actions.Closed(result=result):
+                return {"text": f"Closed `{result.card.question_id}`."}
             case _:
                 return {"text": HELP}
 

@@ -1,0 +1,73 @@
+"""Carrying out a parsed `/study` command, the same for every platform; adapters only render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import errors
+from bot.delivery import Dispatcher
+from bot.service import Actor, ChannelRef, PostResult, QuestionCard, ScheduleView, StudyService
+from bot.study_commands import Competition, PostNow, Setup, Simple, StudyCommand
+
+# Subcommands that change something: the adapter must find out whether the actor is an admin.
+ADMIN_ONLY = frozenset({"setup", "post-now", "close", "pause", "resume", "competition"})
+
+
+@dataclass(frozen=True)
+class Saved:
+    view: ScheduleView
+
+
+@dataclass(frozen=True)
+class Shown:
+    view: ScheduleView
+
+
+@dataclass(frozen=True)
+class Posted:
+    card: QuestionCard
+    delivered: bool
+    channel_scheduled: bool
+
+
+@dataclass(frozen=True)
+class Closed:
+    result: PostResult
+
+
+@dataclass(frozen=True)
+class HelpWanted:
+    pass
+
+
+Outcome = Saved | Shown | Posted | Closed | HelpWanted
+
+
+async def execute(
+    service: StudyService, dispatcher: Dispatcher, actor: Actor, channel: ChannelRef,
+    command: StudyCommand, target: ChannelRef | None = None,
+) -> Outcome:
+    """Run the command in `channel`; `target` is the channel a setup names, when another."""
+    match command:
+        case Setup(time=time, timezone=zone, days=days, topics=topics):
+            return Saved(await service.configure_channel(actor, target or channel, time, zone,
+                                                         days, list(topics)))
+        case PostNow(question_id=question_id):
+            card = await service.post_now(actor, channel, question_id)
+            delivered = await dispatcher.deliver(card) is not None
+            return Posted(card, delivered, (await service.schedule(channel)).scheduled)
+        case Simple(name="close"):
+            result = await service.close_latest(actor, channel)
+            await dispatcher.publish_result(result)
+            return Closed(result)
+        case Simple(name="pause" | "resume" as verb):
+            return Shown(await service.set_paused(actor, channel, verb == "pause"))
+        case Simple(name="schedule"):
+            return Shown(await service.schedule(channel))
+        case Competition():
+            if not actor.is_admin:
+                raise errors.NotAllowed("run competitions")
+            raise errors.InvalidInput("command", "competition",
+                                      "competitions are not available yet")
+        case _:
+            return HelpWanted()

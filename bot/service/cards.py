@@ -52,14 +52,29 @@ class QuestionCard:
 
 
 @dataclass(frozen=True)
-class AnswerResult:
-    post_id: int
-    correct: bool
-    chosen: str
-    correct_letter: str
-    correct_text: str
+class AnswerKey:
+    """The right choice of a question and why."""
+
+    letter: str
+    text: str
     explanation: str
     entry_id: str | None
+
+
+@dataclass(frozen=True)
+class Verdict:
+    chosen: str
+    key: AnswerKey
+
+    @property
+    def correct(self) -> bool:
+        return self.chosen == self.key.letter
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    post_id: int
+    verdict: Verdict
     points: int
     total_points: int
     streak: int
@@ -69,9 +84,7 @@ class AnswerResult:
 @dataclass(frozen=True)
 class PostResult:
     card: QuestionCard
-    correct_letter: str
-    correct_text: str
-    explanation: str
+    key: AnswerKey
     distribution: tuple[int, ...]
     correct_users: tuple[str, ...]
     answered: int
@@ -185,11 +198,6 @@ class PracticeQuestion:
 class PracticeResult:
     question_id: str
     topic: str
-    correct: bool
-    chosen: str
-    correct_letter: str
-    correct_text: str
-    explanation: str
-    entry_id: str | None
+    verdict: Verdict
     box: int
     next_due: datetime

@@ -14,6 +14,7 @@ from bot.rules import periods, picking, repetition, schedule, scoring, streaks
 from bot.service.cards import (
     LETTERS,
     Actor,
+    AnswerKey,
     AnswerResult,
     Board,
     BoardRow,
@@ -27,6 +28,7 @@ from bot.service.cards import (
     ScheduleView,
     TopicAccuracy,
     UserStats,
+    Verdict,
 )
 from bot.store import answers, boards, directory, posts, practice
 from bot.store.database import Database, Session
@@ -200,10 +202,7 @@ class StudyService:
             )
             total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
             return AnswerResult(
-                post_id=post.id, correct=correct, chosen=LETTERS[choice],
-                correct_letter=LETTERS[question.correct_index],
-                correct_text=question.choices[question.correct_index].text,
-                explanation=question.explanation, entry_id=question.entry, points=points,
+                post_id=post.id, verdict=Verdict(LETTERS[choice], _key(question)), points=points,
                 total_points=total.points if total else points, streak=state.current,
             )
 
@@ -230,12 +229,9 @@ class StudyService:
         state = await answers.streak(session, post.channel_id, user_id)
         total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
         return AnswerResult(
-            post_id=post.id, correct=before.correct, chosen=LETTERS[before.choice],
-            correct_letter=LETTERS[question.correct_index],
-            correct_text=question.choices[question.correct_index].text,
-            explanation=question.explanation, entry_id=question.entry, points=before.points,
-            total_points=total.points if total else 0, streak=state.current,
-            already_answered=True,
+            post_id=post.id, verdict=Verdict(LETTERS[before.choice], _key(question)),
+            points=before.points, total_points=total.points if total else 0,
+            streak=state.current, already_answered=True,
         )
 
     async def open_card(self, post_id: int) -> QuestionCard | None:
@@ -284,9 +280,7 @@ class StudyService:
         names = await posts.correct_names(session, post.id)
         distribution = tuple(counts.get(i, 0) for i in range(len(question.choices)))
         return PostResult(
-            card=self.card_for(post, row), correct_letter=LETTERS[question.correct_index],
-            correct_text=question.choices[question.correct_index].text,
-            explanation=question.explanation, distribution=distribution,
+            card=self.card_for(post, row), key=_key(question), distribution=distribution,
             correct_users=tuple(names), answered=sum(distribution),
         )
 
@@ -330,10 +324,8 @@ class StudyService:
                                   question_id=question_id, box=box, due_at=due, correct=correct,
                                   now=now)
         return PracticeResult(
-            question_id=question_id, topic=self.catalog.topic_of[question_id], correct=correct,
-            chosen=LETTERS[choice], correct_letter=LETTERS[question.correct_index],
-            correct_text=question.choices[question.correct_index].text,
-            explanation=question.explanation, entry_id=question.entry, box=box, next_due=due,
+            question_id=question_id, topic=self.catalog.topic_of[question_id],
+            verdict=Verdict(LETTERS[choice], _key(question)), box=box, next_due=due,
         )
 
     # ---- boards and stats -------------------------------------------------------------
@@ -473,6 +465,12 @@ class StudyService:
             days=schedule.format_days(row.weekdays), topics=tuple(row.topics or ()),
             next_post_local=next_local,
         )
+
+
+def _key(question: Question) -> AnswerKey:
+    right = question.correct_index
+    return AnswerKey(LETTERS[right], question.choices[right].text, question.explanation,
+                     question.entry)
 
 
 def _schedule_of(row: Channel) -> schedule.Schedule:

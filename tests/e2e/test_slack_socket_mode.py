@@ -8,11 +8,15 @@ not connected or not wired to the Bolt app.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
+import aiohttp
 import pytest
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catalog.loader import load
 from bot.paths import content_dir
@@ -60,7 +64,7 @@ async def bot(slack: FakeSlack, socket_mode: FakeSocketMode,
 
 
 @pytest.fixture(autouse=True)
-def socket_mode_hygiene(socket_mode: FakeSocketMode, slack: FakeSlack) -> object:
+def socket_mode_hygiene(socket_mode: FakeSocketMode) -> Iterator[None]:
     yield
     assert socket_mode.protocol_errors == []
     assert socket_mode.app_token_misuse() == []
@@ -125,6 +129,30 @@ def letter_of(question_id: str, correct: bool) -> str:
     return "ABCDE"[index]
 
 
+async def test_the_fake_hands_out_single_use_links_for_app_tokens_only() -> None:
+    async with FakeSlack() as slack, FakeSocketMode(slack) as fake:
+        client = AsyncWebClient(base_url=slack.api_url)
+        for token, error in [(BOT_TOKEN, "not_allowed_token_type"), ("xapp-1-other", "invalid_auth")]:
+            with pytest.raises(SlackApiError) as refused:
+                await client.apps_connections_open(app_token=token)
+            assert refused.value.response["error"] == error
+        url = (await client.apps_connections_open(app_token=fake.app_token))["url"]
+        assert url.startswith("ws://127.0.0.1:")
+        async with aiohttp.ClientSession() as session:
+            async with session.ws_connect(url) as ws:
+                hello = await ws.receive_json(timeout=5)
+                assert hello["type"] == "hello"
+                assert hello["connection_info"] == {"app_id": "A0TEST"}
+                assert hello["num_connections"] == 1
+            with pytest.raises(aiohttp.WSServerHandshakeError) as reused:
+                await session.ws_connect(url)
+            assert reused.value.status == 401
+        await fake.wait_connected()  # it was opened...
+        await asyncio.sleep(0.1)
+        assert fake.current is None  # ...and is closed now
+        assert fake.app_token_misuse() == []
+
+
 async def test_the_bot_opens_a_socket_with_its_app_token(bot, slack, socket_mode) -> None:
     [opened] = [c for c in socket_mode.open_calls() if c.ok]
     assert opened.token == socket_mode.app_token
@@ -134,6 +162,7 @@ async def test_the_bot_opens_a_socket_with_its_app_token(bot, slack, socket_mode
     assert opened.response["url"].endswith(f"ticket={link.ticket}&app_id=A0TEST")
     # It answers Slack's pings, and pings with data it can match to our pongs.
     assert await socket_mode.ping() < 5
+    assert any(p.startswith(b"sdk-ping-pong:") for p in link.pings)
     assert "Traceback" not in bot.log()
 
 

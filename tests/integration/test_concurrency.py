@@ -34,7 +34,7 @@ async def test_50_users_answering_at_once_are_all_counted(pg_service: StudyServi
     results = await asyncio.gather(
         *(pg_service.answer(u, card.post_id, 1 if i % 2 else 0) for i, u in enumerate(users))
     )
-    assert sum(r.correct for r in results) == 25
+    assert sum(r.verdict.correct for r in results) == 25
     assert not any(r.already_answered for r in results)
     db = pg_service.db
     assert await _count(db, select(func.count()).select_from(Answer)) == 50

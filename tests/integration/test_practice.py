@@ -35,12 +35,12 @@ async def test_a_missed_question_comes_back_first_once_due(service: StudyService
 
 async def test_practice_answer_reports_and_schedules(service: StudyService, clock) -> None:
     result = await service.practice_answer(BEA, "k8s.q.one", 1)
-    assert (result.correct, result.correct_letter, result.box) == (True, "B", 1)
+    assert (result.verdict.correct, result.verdict.key.letter, result.box) == (True, "B", 1)
     assert (result.next_due - clock.now).days == 1
     again = await service.practice_answer(BEA, "k8s.q.one", 1)
     assert again.box == 2
     missed = await service.practice_answer(BEA, "k8s.q.one", 0)
-    assert (missed.correct, missed.box) == (False, 0)
+    assert (missed.verdict.correct, missed.box) == (False, 0)
 
 
 async def test_practice_does_not_touch_points(service: StudyService) -> None:

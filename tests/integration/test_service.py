@@ -100,18 +100,18 @@ async def test_no_repeat_until_the_bank_is_used_up(service: StudyService, clock)
 async def test_answer_right_wrong_and_double_click(service: StudyService) -> None:
     card = await service.post_now(admin(), CHANNEL, "k8s.q.one")
     right = await service.answer(member("bea"), card.post_id, 1)
-    assert right.correct
+    assert right.verdict.correct
     assert right.points == 10
     assert right.streak == 1
-    assert right.correct_letter == "B"
-    assert "--previous" in right.explanation
+    assert right.verdict.key.letter == "B"
+    assert "--previous" in right.verdict.key.explanation
     wrong = await service.answer(member("cid"), card.post_id, 0)
-    assert not wrong.correct
+    assert not wrong.verdict.correct
     assert wrong.points == 0
-    assert wrong.correct_letter == "B"
+    assert wrong.verdict.key.letter == "B"
     again = await service.answer(member("bea"), card.post_id, 2)
     assert again.already_answered
-    assert again.chosen == "B"
+    assert again.verdict.chosen == "B"
     assert again.points == 10
     board = await service.leaderboard(member("bea"), "all")
     assert [(r.name, r.points, r.answered) for r in board.rows] == [("bea", 10, 1), ("cid", 0, 1)]
@@ -152,7 +152,7 @@ async def test_close_reports_distribution_and_who_was_right(service: StudyServic
     assert result is not None
     assert result.distribution == (1, 2, 1)
     assert result.correct_users == ("bea", "dan")
-    assert (result.answered, result.percent_correct, result.correct_letter) == (4, 50, "B")
+    assert (result.answered, result.percent_correct, result.key.letter) == (4, 50, "B")
     assert await service.close_post(card.post_id) is None  # closes once
     with pytest.raises(errors.NoOpenPost):
         await service.close_latest(admin(), CHANNEL)
@@ -220,7 +220,7 @@ async def test_extra_posts_score_but_do_not_touch_streaks(service: StudyService)
     extra = await service.post_now(admin(), CHANNEL, "k8s.q.three")
     assert (await service.answer(bea, counted.post_id, 1)).streak == 1
     result = await service.answer(bea, extra.post_id, 2)
-    assert result.correct
+    assert result.verdict.correct
     assert result.points == 20
     assert result.streak == 1
     assert (await service.stats(bea, CHANNEL)).points == 30

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.service.cards import (
+    AnswerKey,
     AnswerResult,
     Board,
     BoardRow,
@@ -13,6 +14,7 @@ from bot.service.cards import (
     QuestionCard,
     ScheduleView,
     UserStats,
+    Verdict,
 )
 
 
@@ -25,19 +27,25 @@ def question(card: QuestionCard) -> str:
     return "\n".join(lines)
 
 
+def _verdict(verdict: Verdict, name: str = "") -> str:
+    key, who = verdict.key, f", {name}" if name else ""
+    if verdict.correct:
+        return f"Correct{who}! {key.letter}) {key.text}"
+    return f"Not quite{who}: you chose {verdict.chosen}; the answer is {key.letter}) {key.text}."
+
+
+def _why(key: AnswerKey) -> str:
+    more = f"\nRead more: /lookup {key.entry_id}" if key.entry_id else ""
+    return f"Why: {key.explanation.strip()}{more}"
+
+
 def answer(result: AnswerResult, name: str) -> str:
     if result.already_answered:
-        return (f"{name}, you already answered {result.chosen}; it was counted once. "
+        return (f"{name}, you already answered {result.verdict.chosen}; it was counted once. "
                 f"Streak: {result.streak}.")
-    if result.correct:
-        head = (f"Correct, {name}! {result.correct_letter}) {result.correct_text}  "
-                f"+{result.points} points (total {result.total_points}). Streak: {result.streak}.")
-    else:
-        head = (f"Not quite, {name}: you chose {result.chosen}; the answer is "
-                f"{result.correct_letter}) {result.correct_text}. "
-                f"Total {result.total_points} points. Streak: {result.streak}.")
-    more = f"\nRead more: /lookup {result.entry_id}" if result.entry_id else ""
-    return f"{head}\nWhy: {result.explanation.strip()}{more}"
+    gained = f"+{result.points} points, " if result.points else ""
+    return (f"{_verdict(result.verdict, name)}  {gained}total {result.total_points}. "
+            f"Streak: {result.streak}.\n{_why(result.verdict.key)}")
 
 
 def closed(result: PostResult) -> str:
@@ -48,8 +56,8 @@ def closed(result: PostResult) -> str:
     right = ", ".join(result.correct_users) or "nobody"
     return "\n".join([
         f"Closed [{result.card.question_id}]: {result.card.prompt}",
-        f"Answer: {result.correct_letter}) {result.correct_text}",
-        f"Why: {result.explanation.strip()}",
+        f"Answer: {result.key.letter}) {result.key.text}",
+        f"Why: {result.key.explanation.strip()}",
         f"Answers: {tally}  ({result.answered} answered, {result.percent_correct}% right)",
         f"Right: {right}",
     ])
@@ -116,9 +124,6 @@ def practice(card: PracticeQuestion) -> str:
 
 
 def practice_result(result: PracticeResult) -> str:
-    head = (f"Correct! {result.correct_letter}) {result.correct_text}" if result.correct else
-            f"Not quite: you chose {result.chosen}; the answer is {result.correct_letter}) "
-            f"{result.correct_text}")
-    return (f"{head}\nWhy: {result.explanation.strip()}\n"
+    return (f"{_verdict(result.verdict)}\n{_why(result.verdict.key)}\n"
             f"Box {result.box}: it comes back after {result.next_due:%Y-%m-%d %H:%M} UTC. "
             f"/quiz for another.")

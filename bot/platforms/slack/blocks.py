@@ -17,6 +17,7 @@ from bot.service.cards import (
     QuestionCard,
     ScheduleView,
     UserStats,
+    Verdict,
 )
 
 Blocks = list[dict[str, Any]]
@@ -83,28 +84,33 @@ def result(res: PostResult) -> Blocks:
     right = ", ".join(escape(name) for name in res.correct_users) or "nobody"
     return [
         _section(_question_text(card)),
-        _section(f":white_check_mark: *Answer: {res.correct_letter}. "
-                 f"{escape(res.correct_text)}*\n{to_mrkdwn(res.explanation)}"),
+        _section(f":white_check_mark: *Answer: {res.key.letter}. "
+                 f"{escape(res.key.text)}*\n{to_mrkdwn(res.key.explanation)}"),
         _context(f"Closed · {res.answered} answered · {res.percent_correct}% right · {tally}"),
         _context(f"Right: {right}"),
     ]
 
 
+def _verdict(verdict: Verdict) -> str:
+    key = verdict.key
+    if verdict.correct:
+        return f":tada: *Correct!* {key.letter}. {escape(key.text)}"
+    return (f":x: *Not quite.* You chose {verdict.chosen}; the answer is "
+            f"*{key.letter}. {escape(key.text)}*")
+
+
 def answer(res: AnswerResult) -> tuple[str, Blocks]:
     if res.already_answered:
-        text = (f"You already answered *{res.chosen}*; it was counted once. "
+        text = (f"You already answered *{res.verdict.chosen}*; it was counted once. "
                 f"Streak: {res.streak}.")
         return text, [_section(text)]
-    if res.correct:
-        head = (f":tada: *Correct!* {res.correct_letter}. {escape(res.correct_text)}\n"
-                f"+{res.points} points (total {res.total_points}) · streak {res.streak}")
-    else:
-        head = (f":x: *Not quite.* You chose {res.chosen}; the answer is "
-                f"*{res.correct_letter}. {escape(res.correct_text)}*\n"
-                f"Total {res.total_points} points · streak {res.streak}")
-    blocks = [_section(head), _section(to_mrkdwn(res.explanation))]
-    if res.entry_id:
-        blocks.append(_context(f"Read more: `/lookup {res.entry_id}`"))
+    gained = f"+{res.points} points · " if res.points else ""
+    head = (f"{_verdict(res.verdict)}\n{gained}total {res.total_points} · "
+            f"streak {res.streak}")
+    key = res.verdict.key
+    blocks = [_section(head), _section(to_mrkdwn(key.explanation))]
+    if key.entry_id:
+        blocks.append(_context(f"Read more: `/lookup {key.entry_id}`"))
     return head, blocks
 
 
@@ -192,11 +198,9 @@ def practice(card: PracticeQuestion) -> tuple[str, Blocks]:
 
 
 def practice_result(res: PracticeResult, topic: str | None) -> tuple[str, Blocks]:
-    head = (f":tada: *Correct!* {res.correct_letter}. {escape(res.correct_text)}" if res.correct
-            else f":x: *Not quite.* You chose {res.chosen}; the answer is "
-                 f"*{res.correct_letter}. {escape(res.correct_text)}*")
+    head = _verdict(res.verdict)
     blocks = [
-        _section(f"{head}\n{to_mrkdwn(res.explanation)}"),
+        _section(f"{head}\n{to_mrkdwn(res.verdict.key.explanation)}"),
         _context(f"Box {res.box}: it comes back after <!date^{int(res.next_due.timestamp())}"
                  f"^{{date_short_pretty}}|{res.next_due:%Y-%m-%d}>."),
         {"type": "actions", "elements": [

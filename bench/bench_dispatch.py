@@ -418,8 +418,11 @@ async def dispatch(service: StudyService, clock: BenchClock, policy: DailyPolicy
     waits = [sent_at[p] - claims.claimed_at[p] for p in sent_at if p in claims.claimed_at]
     first_tick_end = start + ticks[0]["seconds"]
     gaps = [b - a for a, b in itertools.pairwise(t for t in accepted if t <= first_tick_end)]
+    per_second = Counter(int(t - start) for t in accepted if t <= first_tick_end)
     return {
         "total": total, "ticks": ticks, "lease_skips": lease_skips,
+        "per_second": [per_second[i] for i in range(max(per_second) + 1)] if per_second else [],
+        "first_send": (accepted[0] - start) if accepted else float("nan"),
         "claims_done": claims_done, "claim_seconds": claim_seconds,
         "claimed_first_tick": sum(n for _, _, n in first_tick_claims),
         "accepted": len(accepted), "window": window, "rate": len(accepted) / window,
@@ -504,6 +507,8 @@ async def run(args: argparse.Namespace) -> int:
     print(f"   achieved rate: {result['rate']:.1f}/s over the {result['window']:.2f} s dispatch "
           f"window = {ratio:.3f} of the limit (target >= 0.90); first tick "
           f"{result['first_tick_rate']:.1f}/s; end to end {result['end_to_end_rate']:.1f}/s")
+    print(f"   first accepted send {result['first_send'] * 1000:.0f} ms after the start; accepted "
+          f"per second of tick 1: {' '.join(map(str, result['per_second']))}")
     if result["lease_skips"]:
         print(f"   with the skipped lease waits counted: {with_leases:.0f} s, "
               f"{prod_ratio:.3f} of the limit")

@@ -9,6 +9,10 @@ import signal
 import sys
 from datetime import timedelta
 
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
 from bot.app import App, open_app
 from bot.catalog.loader import ContentError
 from bot.config import Settings
@@ -53,6 +57,21 @@ async def run(settings: Settings, requested: str, user: str) -> int:
         await app.close()
 
 
+async def _socket_mode(slack_app: AsyncApp, app_token: str) -> AsyncSocketModeHandler | None:
+    """Connect Socket Mode, or say why not: slack_sdk would otherwise retry a refused token
+    forever while the bot looks healthy."""
+    try:
+        await slack_app.client.apps_connections_open(app_token=app_token)
+    except SlackApiError as exc:
+        print(f"studybot: SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})",
+              file=sys.stderr)
+        return None
+    handler = AsyncSocketModeHandler(slack_app, app_token)
+    await handler.connect_async()
+    log.info("Slack Socket Mode connected")
+    return handler
+
+
 async def _run_shell(app: App, user: str) -> int:
     from bot.platforms.shell.adapter import ShellAdapter
 
@@ -63,7 +82,7 @@ async def _run_shell(app: App, user: str) -> int:
     try:
         await shell.run()
     finally:
-        scheduler.stop()
+        await scheduler.stop()
     return 0
 
 
@@ -82,25 +101,24 @@ async def _run_servers(app: App) -> int:
     dispatcher, scheduler = _scheduler(app, {"slack": slack.publisher})
     tally = TallyUpdates(app.service, slack.publisher)
     SlackHandlers(app.service, dispatcher, tally, settings.slack_admin_group).register(slack.app)
-    web_runner = await serve(build_web_app(app.db, slack.app, slack.oauth), settings.port)
-    socket_mode = None
-    if settings.slack_app_token is not None:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-        socket_mode = AsyncSocketModeHandler(slack.app, settings.slack_app_token.get_secret_value())
-        await socket_mode.connect_async()
-        log.info("Slack Socket Mode connected")
-    scheduler.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    log.info("studybot is running (Slack%s)", " Socket Mode" if socket_mode else " over HTTP")
+    web_runner = await serve(build_web_app(app.db, slack.app, slack.oauth), settings.port)
+    socket_mode = None
     try:
+        if settings.slack_app_token is not None:
+            socket_mode = await _socket_mode(slack.app, settings.slack_app_token.get_secret_value())
+            if socket_mode is None:
+                return 2
+        scheduler.start()
+        log.info("studybot is running: Slack over HTTP on port %d%s", settings.port,
+                 " and Socket Mode" if socket_mode else "")
         await stop.wait()
     finally:
-        scheduler.stop()
+        await scheduler.stop()
         await tally.flush()
         if socket_mode is not None:
             await socket_mode.close_async()

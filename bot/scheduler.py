@@ -38,6 +38,7 @@ class DailyScheduler:
         self.policy = policy or DailyPolicy()
         self.interval = interval_seconds
         self._scheduler: AsyncIOScheduler | None = None
+        self._running: asyncio.Task[object] | None = None
 
     async def tick(self) -> TickReport:
         report = TickReport()
@@ -68,6 +69,7 @@ class DailyScheduler:
         return report
 
     async def _safe_tick(self) -> None:
+        self._running = asyncio.current_task()
         try:
             await self.tick()
         except Exception:
@@ -82,7 +84,11 @@ class DailyScheduler:
         )
         self._scheduler.start()
 
-    def stop(self) -> None:
+    async def stop(self, timeout: float = 10.0) -> None:
+        """Stop ticking, letting a tick in progress finish its claims and sends."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
+        running = self._running
+        if running is not None and not running.done():
+            await asyncio.wait([running], timeout=timeout)

@@ -9,9 +9,13 @@ not connected or not wired to the Bolt app.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
+import subprocess
+import sys
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -20,7 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.catalog.loader import load
 from bot.paths import content_dir
-from tests.e2e.slack_bot import BotProcess, start_bot
+from tests.e2e.slack_bot import BotProcess, free_port, start_bot
 from tests.e2e.slack_fake import FakeSlack
 from tests.e2e.slack_socket_fake import (
     ACK_TIMEOUT,
@@ -147,15 +151,21 @@ async def test_the_fake_hands_out_single_use_links_for_app_tokens_only() -> None
             with pytest.raises(aiohttp.WSServerHandshakeError) as reused:
                 await session.ws_connect(url)
             assert reused.value.status == 401
-        await fake.wait_connected()  # it was opened...
-        await asyncio.sleep(0.1)
-        assert fake.current is None  # ...and is closed now
+        [link] = fake.connections  # the refused reuse opened none
+        for _ in range(100):
+            if link.closed_at is not None:
+                break
+            await asyncio.sleep(0.02)
+        assert link.closed_at is not None
+        assert fake.current is None
         assert fake.app_token_misuse() == []
 
 
 async def test_the_bot_opens_a_socket_with_its_app_token(bot, slack, socket_mode) -> None:
-    [opened] = [c for c in socket_mode.open_calls() if c.ok]
-    assert opened.token == socket_mode.app_token
+    # The first link checks the token at start-up (so a refused token stops the bot at once);
+    # the second is the one the Socket Mode client connects to.
+    first, opened = [c for c in socket_mode.open_calls() if c.ok]
+    assert first.token == opened.token == socket_mode.app_token
     link = socket_mode.current
     assert link is not None
     assert link.number == 1
@@ -229,3 +239,18 @@ async def test_the_bot_reconnects_when_slack_refreshes_or_drops_the_link(
     assert "CrashLoopBackOff" in text_of(reply)
     assert socket_mode.deliveries[-1].acked_on == back.number
     assert "Traceback" not in bot.log()
+
+
+async def test_a_refused_app_token_stops_start_up_with_a_clear_line(
+    slack: FakeSlack, socket_mode: FakeSocketMode, tmp_path: Path
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+    env.update(SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET="s", SLACK_API_URL=slack.api_url,
+               SLACK_APP_TOKEN="xapp-1-A0TEST-1-wrong", PORT=str(free_port()),
+               DATABASE_URL=f"sqlite:///{tmp_path / 'refused.db'}")
+    done = await asyncio.to_thread(
+        subprocess.run, [sys.executable, "-m", "bot", "run", "--platform", "slack"], env=env,
+        cwd=tmp_path, capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 2
+    assert "SLACK_APP_TOKEN was refused by Slack (invalid_auth)" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -84,11 +84,11 @@ class DailyScheduler:
         )
         self._scheduler.start()
 
-    async def stop(self, timeout: float = 10.0) -> None:
-        """Stop ticking, letting a tick in progress finish its claims and sends."""
+    async def stop(self) -> None:
+        """Stop ticking, letting a tick in progress finish its claims and sends (10 s at most)."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
         running = self._running
         if running is not None and not running.done():
-            await asyncio.wait([running], timeout=timeout)
+            await asyncio.wait([running], timeout=10.0)

@@ -13,14 +13,12 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.catalog.loader import load
-from bot.paths import content_dir
 from tests.e2e.slack_bot import SECRET, BotProcess, start_bot
 from tests.e2e.slack_fake import FakeSlack
+from tests.e2e.slack_reading import CATALOG, letter_of, text_of
 from tests.e2e.slack_requests import block_actions, post, post_signed, sign, slash_command
 
 TEAM = "T0TEST"  # the fake's default workspace for any xoxb- token
-CATALOG = load(content_dir())
 
 
 @pytest.fixture(scope="module")
@@ -77,22 +75,8 @@ async def click(bot: BotProcess, slack: FakeSlack, message: dict, letter: str, u
     return reply
 
 
-def text_of(reply: dict) -> str:
-    parts = [reply.get("text") or ""]
-    for block in reply.get("blocks") or []:
-        if block.get("text"):
-            parts.append(block["text"]["text"])
-        for element in block.get("elements", []):
-            if isinstance(element.get("text"), str):
-                parts.append(element["text"])
-    return "\n".join(parts)
 
 
-def letter_of(question_id: str, correct: bool) -> str:
-    question = CATALOG.questions[question_id]
-    index = question.correct_index if correct else (question.correct_index + 1) % len(
-        question.choices)
-    return "ABCDE"[index]
 
 
 async def test_lookup_with_typo_answers_privately_with_share_button(bot, slack) -> None:

@@ -22,10 +22,9 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.catalog.loader import load
-from bot.paths import content_dir
 from tests.e2e.slack_bot import BotProcess, free_port, start_bot
 from tests.e2e.slack_fake import FakeSlack
+from tests.e2e.slack_reading import CATALOG, letter_of, text_of
 from tests.e2e.slack_socket_fake import (
     ACK_TIMEOUT,
     FakeSocketMode,
@@ -35,7 +34,6 @@ from tests.e2e.slack_socket_fake import (
 
 TEAM = "T0TEST"  # the fake's default workspace
 BOT_TOKEN = "xoxb-e2e"  # what start_bot sets
-CATALOG = load(content_dir())
 
 
 @pytest.fixture(scope="module")
@@ -115,22 +113,8 @@ async def click(socket_mode: FakeSocketMode, slack: FakeSlack, message: dict, le
     return reply
 
 
-def text_of(reply: dict) -> str:
-    parts = [reply.get("text") or ""]
-    for block in reply.get("blocks") or []:
-        if block.get("text"):
-            parts.append(block["text"]["text"])
-        for element in block.get("elements", []):
-            if isinstance(element.get("text"), str):
-                parts.append(element["text"])
-    return "\n".join(parts)
 
 
-def letter_of(question_id: str, correct: bool) -> str:
-    question = CATALOG.questions[question_id]
-    index = question.correct_index if correct else (question.correct_index + 1) % len(
-        question.choices)
-    return "ABCDE"[index]
 
 
 async def test_the_fake_hands_out_single_use_links_for_app_tokens_only() -> None:

@@ -15,16 +15,25 @@ made due again in between):
 3. dispatch: the real tick and `Dispatcher` against a fake platform that enforces a global limit
    of R requests in any sliding second (every request counts: sends and `find_sent` lookups; a
    request over the limit is rejected with a 429-like exception and counted). Each request takes
-   a simulated 5-20 ms round trip, half before the platform sees it and half after. Our own pacing
-   is `--pace` x R (default 0.97). Ticks run until every post is sent; between ticks the bot's
-   clock skips ahead by the lease so that failed sends are retried at once (in production each
-   retry round waits lease + up to one tick interval: reported, not slept).
+   a simulated 5-20 ms round trip, half before the platform sees it and half after; it leaves
+   when our event loop gets to it and arrives by the platform's clock. Ticks run until every
+   post is sent; between ticks the bot's clock skips ahead by the lease so that failed sends are
+   retried at once (in production each retry round first waits out the lease, 90 s: the report
+   gives the ratio both ways, and the target is judged with the lease waits counted).
+
+Our pace (`--pace`, default 0.97 x R): the platform counts arrivals in any sliding second, so
+what our limiter lets out in one second (its rate plus its burst) plus the arrival jitter must stay
+under R. 0.97 leaves 3% for that (a limiter burst of up to 2% of the rate and 7.5 ms of jitter),
+and a ceiling of 0.97 leaves room for 7 points of losses above the 0.90 target. A lower pace buys
+margin at the cost of rate. (The current Dispatcher's limiter lets a whole second's worth out at
+once when it starts, so its first second carries up to twice its rate: only a pace of 0.5 or less
+avoids 429s with it. See bench/RESULTS.md.)
 
 Reported: setup time; claim ceiling (channels/s); pipeline ceiling (posts/s); dispatch total time,
 the achieved rate of accepted sends over the dispatch window (first request to last accepted
 send) and its ratio to R (target >= 0.90), 429s, retry ticks, duplicates (must be 0), how long a
 post waited from its claim to its send (this must stay under the lease, or a second instance
-re-leases and re-sends posts that are only queued), event-loop lag and the process's CPU use.
+re-leases and re-sends posts that are only queued), event-loop lag and CPU use.
 Prints a Markdown table row for bench/RESULTS.md at the end.
 """
 
@@ -95,35 +104,41 @@ class RateLimitedPlatform:
         self.messages: dict[str, QuestionCard] = {}
         self.ref_of_post: dict[int, str] = {}
         self.sends_of_post: Counter[int] = Counter()
-        self.accepted_at: list[float] = []  # perf_counter instants the platform stored a message
+        self.accepted_at: list[float] = []  # when each message was stored (perf_counter)
         self.call_seconds: list[float] = []  # duration of each accepted send_question call
         self.first_request: float | None = None
         self.rejected_sends = 0
         self.rejected_lookups = 0
         self.lookups = 0
 
-    def _admit(self) -> float:
-        """0 when the request is within the limit (and recorded), else the retry-after."""
-        now = time.perf_counter()
+    def _admit(self, arrival: float) -> float:
+        """0 when a request arriving at `arrival` is within the limit (and recorded), else the
+        retry-after."""
         if self.first_request is None:
-            self.first_request = now
+            self.first_request = arrival
         window = self.window
-        while window and window[0] <= now - 1.0:
+        while window and window[0] <= arrival - 1.0:
             window.popleft()
         if len(window) >= self.limit:
-            return window[0] + 1.0 - now
-        window.append(now)
+            return max(window[0] + 1.0 - arrival, 0.001)
+        window.append(arrival)
         return 0.0
 
-    async def _round_trip(self) -> tuple[float, float]:
-        """Send the request on its way: returns (arrival retry-after, time left to reply)."""
+    async def _round_trip(self) -> tuple[float, float, float]:
+        """Send the request on its way: (retry-after when rejected, else 0; arrival; time left
+        to reply).
+
+        It leaves when our event loop runs this (so our own stalls do bunch requests, as they
+        would in an HTTP client) and arrives half a round trip later by the platform's clock,
+        whatever our loop is doing meanwhile."""
         total = self.rng.uniform(*self.latency)
+        arrival = time.perf_counter() + total / 2
         await asyncio.sleep(total / 2)
-        return self._admit(), total / 2
+        return self._admit(arrival), arrival, total / 2
 
     async def send_question(self, card: QuestionCard) -> str:
         start = time.perf_counter()
-        retry_after, rest = await self._round_trip()
+        retry_after, arrival, rest = await self._round_trip()
         if retry_after:
             self.rejected_sends += 1
             await asyncio.sleep(rest)
@@ -132,7 +147,7 @@ class RateLimitedPlatform:
         self.messages[reference] = card
         self.ref_of_post.setdefault(card.post_id, reference)
         self.sends_of_post[card.post_id] += 1
-        self.accepted_at.append(time.perf_counter())
+        self.accepted_at.append(arrival)
         await asyncio.sleep(rest)
         self.call_seconds.append(time.perf_counter() - start)
         return reference
@@ -140,7 +155,7 @@ class RateLimitedPlatform:
     async def find_sent(self, card: QuestionCard) -> str | None:
         # A real lookup (Slack conversations.history, Discord channel history) is a request too.
         self.lookups += 1
-        retry_after, rest = await self._round_trip()
+        retry_after, _arrival, rest = await self._round_trip()
         await asyncio.sleep(rest)
         if retry_after:
             self.rejected_lookups += 1
@@ -505,13 +520,13 @@ async def run(args: argparse.Namespace) -> int:
           f"{result['claims_done']:.2f} s after the start ({result['claim_seconds']:.2f} s "
           f"inside claim_due)")
     print(f"   achieved rate: {result['rate']:.1f}/s over the {result['window']:.2f} s dispatch "
-          f"window = {ratio:.3f} of the limit (target >= 0.90); first tick "
-          f"{result['first_tick_rate']:.1f}/s; end to end {result['end_to_end_rate']:.1f}/s")
+          f"window = {ratio:.3f} of the limit; first tick {result['first_tick_rate']:.1f}/s; "
+          f"end to end {result['end_to_end_rate']:.1f}/s")
     print(f"   first accepted send {result['first_send'] * 1000:.0f} ms after the start; accepted "
           f"per second of tick 1: {' '.join(map(str, result['per_second']))}")
-    if result["lease_skips"]:
-        print(f"   with the skipped lease waits counted: {with_leases:.0f} s, "
-              f"{prod_ratio:.3f} of the limit")
+    print(f"   counting each retry round's lease wait as production would: {with_leases:.1f} s, "
+          f"{prod_ratio:.3f} of the limit (target >= 0.90: "
+          f"{'met' if prod_ratio >= 0.90 else 'NOT MET'})")
     print(f"   429s: {rejected} ({platform.rejected_sends} sends, {platform.rejected_lookups} "
           f"of {platform.lookups} find_sent lookups); longest pause between accepted sends in tick 1 "
           f"{result['max_gap'] * 1000:.0f} ms")
@@ -525,15 +540,17 @@ async def run(args: argparse.Namespace) -> int:
           f"p99 {result['lag_p99'] * 1000:.1f} ms")
     print(f"   CPU: {result['cpu']}")
     print()
-    print("| channels | limit/s | our pace/s | total s | ticks | achieved/s | ratio | 429s | dupes "
+    print("| channels | limit/s | our pace/s | total s | ticks | achieved/s | ratio | ratio with "
+          "leases | 429s | dupes "
           "| claim ceiling ch/s | pipeline ceiling posts/s | claims done s | max wait s "
           "| CPU bot / machine |")
     cpu = result["cpu"]
     print(f"| {args.channels} | {args.rate} | {our_rate:g} | {result['total']:.1f} | {len(ticks)} "
-          f"| {result['rate']:.1f} | {ratio:.3f} | {rejected} | {duplicates + channel_dupes} "
+          f"| {result['rate']:.1f} | {ratio:.3f} | {prod_ratio:.3f} | {rejected} "
+          f"| {duplicates + channel_dupes} "
           f"| {claim['rate']:.0f} | {pipeline['rate']:.0f} | {result['claims_done']:.1f} "
           f"| {result['wait_max']:.1f} | {cpu.process:.2f} / {cpu.machine:.2f} |")
-    met = ratio >= 0.90 and duplicates == 0 and channel_dupes == 0 and ok_posts
+    met = prod_ratio >= 0.90 and duplicates == 0 and channel_dupes == 0 and ok_posts
     return 0 if met else 1
 
 

@@ -33,17 +33,28 @@ class Dispatcher:
     """Sends cards through the publisher of their platform, within a global request rate.
 
     discord.py only slows down after a 429, so we pace ourselves under the platform's global
-    limit instead of bouncing off it.
+    limit instead of bouncing off it. The pacing is even: a leaky bucket that holds a whole
+    second's worth would let that second out at once (at start-up, after a quiet spell), and a
+    platform that counts requests per second answers the excess with 429s. Every request goes
+    through it, lookups after a crash included.
     """
 
     def __init__(
         self, service: StudyService, publishers: dict[str, Publisher],
-        rate_per_second: float = 40.0, concurrency: int = 32,
+        rate_per_second: float = 40.0, concurrency: int = 32, burst_seconds: float = 0.02,
     ) -> None:
         self.service = service
         self.publishers = publishers
-        self.limiter = AsyncLimiter(max(rate_per_second, 1.0), time_period=1.0)
+        self.rate = rate = max(rate_per_second, 1.0)
+        burst = max(1.0, rate * burst_seconds)
+        self.backlog = 0  # cards handed to deliver_all() and not yet sent or failed
+        self._progress = asyncio.Event()
+        self.limiter = AsyncLimiter(burst, time_period=burst / rate)
         self.slots = asyncio.Semaphore(concurrency)
+        # Group commit of sent messages: one write at a time; what arrives meanwhile goes in
+        # the next write, so the database keeps up with the platform's rate in few round trips.
+        self._unrecorded: dict[int, str] = {}
+        self._recording = asyncio.Lock()
 
     async def deliver(self, card: QuestionCard) -> str | None:
         """Send one card and record its message; None when it failed (it will be retried)."""
@@ -53,7 +64,10 @@ class Dispatcher:
             return None
         async with self.slots:
             try:
-                reference = await publisher.find_sent(card) if card.send_attempts > 1 else None
+                reference = None
+                if card.send_attempts > 1:
+                    async with self.limiter:
+                        reference = await publisher.find_sent(card)
                 if reference is None:
                     async with self.limiter:
                         reference = await publisher.send_question(card)
@@ -61,11 +75,39 @@ class Dispatcher:
                 log.exception("post %s: sending to %s channel %s failed; will retry",
                               card.post_id, card.platform, card.channel_id)
                 return None
-        await self.service.mark_sent(card.post_id, reference)
+        await self._record(card.post_id, reference)
         return reference
 
+    async def _record(self, post_id: int, reference: str) -> None:
+        self._unrecorded[post_id] = reference
+        async with self._recording:
+            if post_id not in self._unrecorded:
+                return  # an earlier write took it along
+            batch, self._unrecorded = self._unrecorded, {}
+            try:
+                await self.service.mark_sent_many(batch)
+            except Exception:
+                # The messages are out; their posts stay 'claimed' and a later tick finds the
+                # messages (find_sent) instead of posting them again.
+                log.exception("recording %d sent post(s) failed", len(batch))
+
     async def deliver_all(self, cards: Iterable[QuestionCard]) -> list[str | None]:
-        return list(await asyncio.gather(*(self.deliver(card) for card in cards)))
+        cards = list(cards)
+        self.backlog += len(cards)
+
+        async def one(card: QuestionCard) -> str | None:
+            try:
+                return await self.deliver(card)
+            finally:
+                self.backlog -= 1
+                self._progress.set()
+
+        return list(await asyncio.gather(*(one(card) for card in cards)))
+
+    async def backlog_below(self, limit: int) -> None:
+        while self.backlog >= limit:
+            self._progress.clear()
+            await self._progress.wait()
 
     async def publish_result(self, result: PostResult) -> None:
         publisher = self.publishers.get(result.card.platform)

@@ -31,12 +31,13 @@ class TickReport:
 class DailyScheduler:
     def __init__(
         self, service: StudyService, dispatcher: Dispatcher, policy: DailyPolicy | None = None,
-        interval_seconds: float = 20.0,
+        interval_seconds: float = 20.0, claim_ahead_seconds: float = 5.0,
     ) -> None:
         self.service = service
         self.dispatcher = dispatcher
         self.policy = policy or DailyPolicy()
         self.interval = interval_seconds
+        self.claim_ahead_seconds = claim_ahead_seconds
         self._scheduler: AsyncIOScheduler | None = None
         self._running: asyncio.Task[object] | None = None
 
@@ -45,7 +46,12 @@ class DailyScheduler:
         # Claim batch after batch while earlier batches are being sent, so sending, which is
         # bound by the platform's rate limit, never waits for the database.
         sending: list[asyncio.Task[list[str | None]]] = []
+        # ...but only a few seconds of sending ahead: a claimed post is leased, and the lease
+        # must not run out while the post still waits in our queue (another instance would
+        # send it too); fewer claimed-but-unsent posts are also left behind by a stop.
+        ahead = max(self.policy.batch, int(self.dispatcher.rate * self.claim_ahead_seconds))
         while True:
+            await self.dispatcher.backlog_below(ahead)
             cards = await claim_due(self.service, self.policy)
             report.claimed += len(cards)
             if cards:

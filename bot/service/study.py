@@ -135,9 +135,12 @@ class StudyService:
             assert card is not None
             return card
 
-    async def mark_sent(self, post_id: int, message_ref: str) -> None:
+    async def mark_sent_many(self, references: dict[int, str]) -> None:
         async with self.db.transaction() as session:
-            await posts.mark_sent(session, post_id, message_ref, self.clock())
+            await posts.mark_sent_many(session, references, self.clock())
+
+    async def mark_sent(self, post_id: int, message_ref: str) -> None:
+        await self.mark_sent_many({post_id: message_ref})
 
     async def _claim(
         self, session: Session, row: Channel, now: datetime, question_id: str | None,

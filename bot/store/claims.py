@@ -54,12 +54,14 @@ async def insert_posts(session: AsyncSession, rows: list[dict[str, Any]]) -> lis
     """Claim many days at once; a (channel, day) that is already claimed is silently skipped."""
     if not rows:
         return []
+    # The rows go as parameters, not .values(rows): one cached statement sent in
+    # "insertmanyvalues" pages, instead of compiling a fresh 200-row VALUES clause per batch.
     statement = (
-        insert(session, Post).values(rows)
+        insert(session, Post)
         .on_conflict_do_nothing(index_elements=["channel_id", "day"])
         .returning(Post)
     )
-    return list((await session.execute(statement)).scalars())
+    return list(await session.scalars(statement, rows))
 
 
 async def stale_claims(

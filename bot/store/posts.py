@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import Answer, Channel, Post, User
@@ -90,11 +90,16 @@ async def latest_open(session: AsyncSession, channel_id: int) -> Post | None:
     ).scalar_one_or_none()
 
 
-async def mark_sent(session: AsyncSession, post_id: int, message_ref: str, now: datetime) -> None:
+async def mark_sent_many(session: AsyncSession, references: dict[int, str], now: datetime) -> None:
+    """Record many sends in one executemany: one round trip for the whole group."""
+    if not references:
+        return
+    posts = Post.__table__
     await session.execute(
-        update(Post)
-        .where(Post.id == post_id, Post.status == "claimed")
-        .values(status="open", message_ref=message_ref, posted_at=now)
+        update(posts)
+        .where(posts.c.id == bindparam("post_id"), posts.c.status == "claimed")
+        .values(status="open", message_ref=bindparam("reference"), posted_at=now),
+        [{"post_id": post_id, "reference": ref} for post_id, ref in references.items()],
     )
 
 

@@ -7,7 +7,7 @@ from bot.study_commands import USAGE
 
 HELP = """studybot: a daily DevOps question, streaks, leaderboards and cheat-sheet lookups.
   /leaderboard [week|month|all]   the board (top 10 and your rank)
-  /streak                          your streak, points and weakest topic
+  /streak [@USER]                  a streak, points and weakest topic (yours by default)
   /quiz [TOPIC]                    a private practice question, picked by spaced repetition
   /lookup QUERY                    search every topic; /TOPIC QUERY searches one (e.g. /k8s crashloop)
   /study help                      this help; admins also have:

@@ -62,6 +62,24 @@ class Competition:
 StudyCommand = Setup | PostNow | Simple | Competition
 
 
+_USER = re.compile(r"^<@(?P<id>[UW][A-Z0-9]+)(?:\|(?P<name>[^>]*))?>$")
+
+
+@dataclass(frozen=True)
+class UserMention:
+    """A user named in a command: `<@U123|name>` as Slack escapes it."""
+
+    id: str
+    name: str
+
+
+def parse_user(token: str) -> UserMention | None:
+    match = _USER.match(token.strip())
+    if not match:
+        return None
+    return UserMention(match["id"], match["name"] or match["id"])
+
+
 def parse_channel(token: str) -> ChannelMention | None:
     match = _CHANNEL.match(token)
     if not match:

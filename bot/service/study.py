@@ -395,7 +395,7 @@ class StudyService:
                                 key=lambda t: t.topic)
             )
             return UserStats(
-                name=actor.display_name, points=total.points if total else 0,
+                name=await boards.user_name(session, user_id), points=total.points if total else 0,
                 answered=total.answered if total else 0, correct=total.correct if total else 0,
                 streak=current, best_streak=best, best_elsewhere=best_elsewhere, topics=topics,
             )

@@ -73,11 +73,13 @@ async def ensure_user(
     statement = insert(session, User).values(
         workspace_id=workspace_id, external_id=external_id, display_name=display_name
     )
-    # Keep the display name fresh without a write when it has not changed.
+    # Keep the display name fresh without a write when it has not changed; an empty name
+    # (someone else looked up by id) never overwrites a known one.
     statement = statement.on_conflict_do_update(
         index_elements=["workspace_id", "external_id"],
         set_={"display_name": statement.excluded.display_name},
-        where=User.display_name != statement.excluded.display_name,
+        where=(User.display_name != statement.excluded.display_name)
+        & (statement.excluded.display_name != ""),
     )
     await session.execute(statement)
     return (

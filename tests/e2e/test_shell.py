@@ -32,6 +32,7 @@ def test_post_three_answers_close_and_leaderboard(tmp_path: Path) -> None:
         "/as bob", "/streak",
         "/quiz linux", "B",            # practice: linux.q.perms, answer B; scores nothing
         "/leaderboard all",
+        "/streak ada",
     ]) + "\n"
     done = run_shell(tmp_path, script)
     out = done.stdout

@@ -326,3 +326,28 @@ async def test_quiz_is_private_practice_with_another_one_button(bot, slack) -> N
     assert "Correct!" in text_of(result)
     assert "Box 1" in text_of(result)
     assert not any(p.get("channel") == "CQUIZ" for p in slack.calls_to("chat.postMessage"))
+
+
+async def test_streak_of_a_mentioned_user(bot, slack) -> None:
+    await command(bot, slack, "study", "post-now", channel="CSTREAK")
+    message = slack.messages("CSTREAK")[-1]
+    await click(bot, slack, message, "A", "U3", channel="CSTREAK")
+    theirs = text_of(await command(bot, slack, "streak", "<@U3|dee>", user="U4",
+                                   channel="CSTREAK"))
+    assert "*dee* · streak *1*" in theirs
+    unnamed = text_of(await command(bot, slack, "streak", "<@U3>", user="U4", channel="CSTREAK"))
+    assert "*dee* · streak *1*" in unnamed  # a bare mention does not rename anybody
+    assert "mention someone" in text_of(await command(bot, slack, "streak", "dee", user="U4"))
+
+
+async def test_setup_by_plain_channel_name(bot, slack) -> None:
+    slack.register("conversations.list", lambda call: {
+        "ok": True, "channels": [{"id": "CNAMED", "name": "named-study"}],
+        "response_metadata": {"next_cursor": ""}})
+    saved = await command(bot, slack, "study", "setup #named-study 10:15 UTC weekdays",
+                          channel="COTHER")
+    assert "Saved." in text_of(saved)
+    assert "10:15 UTC" in text_of(await command(bot, slack, "study", "schedule",
+                                                channel="CNAMED"))
+    missing = await command(bot, slack, "study", "setup #nowhere 10:15 UTC", channel="COTHER")
+    assert "I can't find that channel" in text_of(missing)

@@ -125,8 +125,12 @@ class ShellAdapter:
             await self.service.leaderboard(self.actor, period or "week", channel=CHANNEL)
         )
 
-    async def _streak(self, _: str) -> str:
-        return render.stats(await self.service.stats(self.actor, CHANNEL))
+    async def _streak(self, name: str) -> str:
+        """Your streak, or `/streak NAME` for someone else's in this terminal."""
+        who = self.actor
+        if name:
+            who = Actor("shell", CHANNEL.workspace_id, name, "")
+        return render.stats(await self.service.stats(who, CHANNEL))
 
     async def _study(self, text: str) -> str:
         outcome = await study_actions.execute(self.service, self.dispatcher, self.actor, CHANNEL,

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import errors, study_actions
@@ -17,7 +18,7 @@ from bot.platforms.slack import blocks
 from bot.platforms.slack.admins import is_admin
 from bot.platforms.slack.tally import TallyUpdates
 from bot.service import Actor, ChannelRef, StudyService
-from bot.study_commands import ChannelMention, Setup, parse_study
+from bot.study_commands import ChannelMention, Setup, parse_study, parse_user
 
 log = logging.getLogger("studybot.slack")
 
@@ -66,7 +67,7 @@ class SlackHandlers:
                              command.get("channel_name", ""))
         simple: dict[str, Callable[[], Awaitable[tuple[str, blocks.Blocks]]]] = {
             "leaderboard": lambda: self._board(actor, text, channel),
-            "streak": lambda: self._stats(actor, channel),
+            "streak": lambda: self._stats(_subject(actor, text), channel),
         }
         if name in simple:
             title, body = await simple[name]()
@@ -96,7 +97,9 @@ class SlackHandlers:
         command = parse_study(text)
         if command.name in study_actions.ADMIN_ONLY:
             actor = _with_admin(actor, await is_admin(client, actor.user_id, self.admin_group))
-        target = _target(channel, command.channel) if isinstance(command, Setup) else None
+        target = None
+        if isinstance(command, Setup):
+            target = await _target(client, channel, command.channel)
         match await study_actions.execute(self.service, self.dispatcher, actor, channel, command,
                                           target):
             case study_actions.Saved(view=view):
@@ -199,11 +202,40 @@ def _with_admin(actor: Actor, admin: bool) -> Actor:
     return Actor(actor.platform, actor.workspace_id, actor.user_id, actor.display_name, admin)
 
 
-def _target(here: ChannelRef, mention: ChannelMention | None) -> ChannelRef:
+def _subject(actor: Actor, text: str) -> Actor:
+    """`/streak` is about the caller, or about the user it mentions."""
+    mention = parse_user(text) if text else None
+    if mention is None:
+        if text:
+            raise errors.InvalidInput("user", text, "mention someone, e.g. /streak @ada")
+        return actor
+    name = "" if mention.name == mention.id else mention.name
+    return Actor(actor.platform, actor.workspace_id, mention.id, name)
+
+
+async def _target(client: AsyncWebClient, here: ChannelRef,
+                  mention: ChannelMention | None) -> ChannelRef:
+    """The channel a setup names: Slack's escaped `<#C123|name>`, or a plain `#name`."""
     if mention is None or (mention.id is None and mention.name == here.channel_name):
         return here
-    if mention.id is None:
+    if mention.id is not None:
+        return ChannelRef(PLATFORM, here.workspace_id, mention.id, mention.name)
+    found = await _channel_named(client, mention.name)
+    if found is None:
         raise errors.InvalidInput(
             "channel", f"#{mention.name}",
-            "pick the channel from Slack's autocomplete, or run the command in that channel")
-    return ChannelRef(PLATFORM, here.workspace_id, mention.id, mention.name)
+            "I can't find that channel; pick it from Slack's autocomplete or run the command there")
+    return ChannelRef(PLATFORM, here.workspace_id, found, mention.name)
+
+
+async def _channel_named(client: AsyncWebClient, name: str) -> str | None:
+    try:
+        async for page in await client.conversations_list(
+            types="public_channel,private_channel", exclude_archived=True, limit=200,
+        ):
+            for channel in page.get("channels", []):
+                if channel.get("name") == name:
+                    return str(channel["id"])
+    except SlackApiError as exc:
+        log.warning("conversations.list failed: %s", exc.response.get("error"))
+    return None

@@ -1,0 +1,102 @@
+"""Answers to posted questions: exactly once per user, with streaks and points."""
+
+from __future__ import annotations
+
+from bot import errors
+from bot.catalog.model import Question
+from bot.rules import periods, scoring, streaks
+from bot.service.base import ServiceBase, answer_key
+from bot.service.cards import (
+    LETTERS,
+    Actor,
+    AnswerResult,
+    ChannelRef,
+    QuestionCard,
+    Verdict,
+)
+from bot.store import answers, boards, directory, posts
+from bot.store.database import Session
+from bot.store.tables import Post
+
+
+class Answering(ServiceBase):
+    async def answer(self, actor: Actor, post_id: int, choice: int) -> AnswerResult:
+        now = self.clock()
+        async with self.db.transaction() as session:
+            post = await posts.get(session, post_id)
+            if post is None:
+                raise errors.UnknownPost()
+            row = await posts.channel_of(session, post)
+            workspace_id = await directory.find_workspace(session, actor.platform,
+                                                          actor.workspace_id)
+            if workspace_id != row.workspace_id:
+                raise errors.UnknownPost()
+            question = self.question(post.question_id)
+            if post.status == "closed" or now >= post.closes_at:
+                raise errors.PostClosed(LETTERS[question.correct_index])
+            if not 0 <= choice < len(question.choices):
+                raise errors.InvalidChoice(LETTERS[: len(question.choices)])
+            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
+                                                  actor.display_name)
+            correct = choice == question.correct_index
+            state = await answers.streak(session, row.id, user_id)
+            if post.day is not None:
+                state = streaks.after_answer(state, post.id, post.prev_post_id)
+            points = scoring.points_for(correct, question.difficulty,
+                                        state.current if post.day is not None else 0)
+            if not await answers.record(session, post_id=post.id, user_id=user_id, choice=choice,
+                                        correct=correct, points=points, now=now):
+                return await self._already(session, post, question, user_id, workspace_id)
+            if post.day is not None:
+                await answers.save_streak(session, row.id, user_id, state)
+            await answers.add_score(
+                session, workspace_id=workspace_id, user_id=user_id,
+                periods=periods.keys_for(post.local_date), points=points, correct=correct,
+                topic=self.catalog.topic_of[question.id],
+            )
+            total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
+            return AnswerResult(
+                post_id=post.id, verdict=Verdict(LETTERS[choice], answer_key(question)), points=points,
+                total_points=total.points if total else points, streak=state.current,
+            )
+
+    async def answer_latest(self, actor: Actor, channel: ChannelRef, letter: str) -> AnswerResult:
+        """Answer the channel's newest open question by letter (the terminal's way to click)."""
+        async with self.db.transaction() as session:
+            try:
+                row = await self.existing_channel(session, channel)
+            except errors.ChannelNotSetUp:
+                raise errors.NoOpenPost() from None
+            post = await posts.latest_open(session, row.id)
+            if post is None:
+                raise errors.NoOpenPost()
+        choice = LETTERS.find(letter.strip().upper())
+        if len(letter.strip()) != 1 or choice < 0:
+            raise errors.InvalidChoice(LETTERS[: len(self.question(post.question_id).choices)])
+        return await self.answer(actor, post.id, choice)
+
+    async def _already(
+        self, session: Session, post: Post, question: Question, user_id: int, workspace_id: int
+    ) -> AnswerResult:
+        before = await answers.previous(session, post.id, user_id)
+        assert before is not None
+        state = await answers.streak(session, post.channel_id, user_id)
+        total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
+        return AnswerResult(
+            post_id=post.id, verdict=Verdict(LETTERS[before.choice], answer_key(question)),
+            points=before.points, total_points=total.points if total else 0,
+            streak=state.current, already_answered=True,
+        )
+
+    async def open_card(self, post_id: int) -> QuestionCard | None:
+        """The card of a post that is still open (sent and not closed); None otherwise."""
+        async with self.db.transaction() as session:
+            post = await posts.get(session, post_id)
+            if post is None or post.status != "open":
+                return None
+            return self.card_for(post, await posts.channel_of(session, post))
+
+    async def answered_count(self, post_id: int) -> int:
+        async with self.db.transaction() as session:
+            return await posts.answered_count(session, post_id)
+

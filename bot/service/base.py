@@ -1,0 +1,122 @@
+"""What every use case shares: the dependencies and a few lookups over content and channels."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from bot import errors
+from bot.catalog.catalog import Catalog
+from bot.catalog.model import Question
+from bot.catalog.search import SearchIndex
+from bot.rules import schedule
+from bot.service.cards import (
+    LETTERS,
+    Actor,
+    AnswerKey,
+    ChannelRef,
+    QuestionCard,
+    ScheduleView,
+)
+from bot.store import directory
+from bot.store.database import Database, Session
+from bot.store.tables import Channel, Post
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ServiceBase:
+    def __init__(
+        self, db: Database, catalog: Catalog, index: SearchIndex, clock: Clock = utc_now
+    ) -> None:
+        self.db = db
+        self.catalog = catalog
+        self.index = index
+        self.clock = clock
+
+    def resolve_topics(self, names: list[str]) -> list[str]:
+        slugs = []
+        for name in names:
+            slug = self.catalog.resolve_topic(name)
+            if slug is None:
+                raise errors.UnknownTopic(name, sorted(self.catalog.topics))
+            if slug not in slugs:
+                slugs.append(slug)
+        if slugs and not self.catalog.questions_in(slugs):
+            raise errors.NoQuestions()
+        return slugs
+
+    def question(self, question_id: str) -> Question:
+        question = self.catalog.questions.get(question_id)
+        if question is None:
+            raise errors.UnknownQuestion(question_id)
+        return question
+
+    def topic_title(self, slug: str) -> str:
+        topic = self.catalog.topics.get(slug)
+        return topic.title if topic else slug
+
+    async def ensure_channel(self, session: Session, channel: ChannelRef, now: datetime) -> Channel:
+        workspace_id = await directory.ensure_workspace(
+            session, channel.platform, channel.workspace_id, channel.workspace_name, now
+        )
+        return await directory.ensure_channel(
+            session, workspace_id, channel.channel_id, channel.channel_name, now
+        )
+
+    async def existing_channel(
+        self, session: Session, channel: ChannelRef, for_update: bool = False
+    ) -> Channel:
+        workspace_id = await directory.find_workspace(session, channel.platform,
+                                                      channel.workspace_id)
+        row = None
+        if workspace_id is not None:
+            row = await directory.find_channel(session, workspace_id, channel.channel_id,
+                                               for_update=for_update)
+        if row is None:
+            raise errors.ChannelNotSetUp()
+        return row
+
+    def card_for(self, post: Post, row: Channel) -> QuestionCard:
+        question = self.question(post.question_id)
+        topic = self.catalog.topic_of[question.id]
+        return QuestionCard(
+            post_id=post.id, question_id=question.id, topic=topic,
+            topic_title=self.topic_title(topic), prompt=question.prompt,
+            choices=tuple(c.text for c in question.choices), difficulty=question.difficulty,
+            counted=post.day is not None, local_date=post.local_date, closes_at=post.closes_at,
+            channel_id=row.external_id, platform=row.workspace.platform,
+            workspace_id=row.workspace.external_id, message_ref=post.message_ref,
+            send_attempts=post.send_attempts,
+        )
+
+    def schedule_view(self, row: Channel) -> ScheduleView:
+        next_local = None
+        if row.next_due_at is not None and row.scheduled and not row.paused:
+            next_local = row.next_due_at.astimezone(schedule_of(row).zone)
+        return ScheduleView(
+            channel_name=row.name or row.external_id, scheduled=row.scheduled, paused=row.paused,
+            post_time=row.post_time.strftime("%H:%M"), timezone=row.timezone,
+            days=schedule.format_days(row.weekdays), topics=tuple(row.topics or ()),
+            next_post_local=next_local,
+        )
+
+
+def answer_key(question: Question) -> AnswerKey:
+    right = question.correct_index
+    return AnswerKey(LETTERS[right], question.choices[right].text, question.explanation,
+                     question.entry)
+
+
+def schedule_of(row: Channel) -> schedule.Schedule:
+    return schedule.Schedule(row.post_time, row.timezone, row.weekdays)
+
+
+def require_admin(actor: Actor, action: str) -> None:
+    if not actor.is_admin:
+        raise errors.NotAllowed(action)
+

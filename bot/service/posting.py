@@ -1,0 +1,106 @@
+"""Questions posted to channels, from claim to close."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot import errors
+from bot.rules import picking, schedule
+from bot.service.base import ServiceBase, answer_key, require_admin
+from bot.service.cards import (
+    Actor,
+    ChannelRef,
+    PostResult,
+    QuestionCard,
+)
+from bot.store import posts
+from bot.store.database import Session
+from bot.store.tables import Channel, Post
+
+
+class Posting(ServiceBase):
+    async def post_now(
+        self, actor: Actor, channel: ChannelRef, question_id: str | None = None
+    ) -> QuestionCard:
+        """An admin posts a question now. It is the day's counted post unless the channel already
+        has one today; then it is an extra that does not count toward streaks."""
+        require_admin(actor, "post a question")
+        if question_id is not None and question_id not in self.catalog.questions:
+            raise errors.UnknownQuestion(question_id)
+        now = self.clock()
+        async with self.db.transaction() as session:
+            row = await self.ensure_channel(session, channel, now)
+            card = await self._claim(session, row, now, question_id, counted=True)
+            if card is None:
+                card = await self._claim(session, row, now, question_id, counted=False)
+            assert card is not None
+            return card
+
+    async def mark_sent_many(self, references: dict[int, str]) -> None:
+        async with self.db.transaction() as session:
+            await posts.mark_sent_many(session, references, self.clock())
+
+    async def mark_sent(self, post_id: int, message_ref: str) -> None:
+        await self.mark_sent_many({post_id: message_ref})
+
+    async def _claim(
+        self, session: Session, row: Channel, now: datetime, question_id: str | None,
+        counted: bool,
+    ) -> QuestionCard | None:
+        day = schedule.local_date(now, row.timezone)
+        previous = await posts.latest_counted(session, row.id)
+        if counted and previous is not None and previous.day == day:
+            return None
+        chosen = question_id or self.pick_for(row, await posts.history(session, row.id))
+        next_post = row.next_due_at if row.scheduled and not row.paused else None
+        post = await posts.claim(
+            session,
+            channel_id=row.id, question_id=chosen, local_date=day, counted=counted,
+            prev_post_id=previous.id if previous else None, now=now,
+            closes_at=schedule.closing_time(now, next_post),
+        )
+        return None if post is None else self.card_for(post, row)
+
+    def pick_for(self, row: Channel, history: list[str]) -> str:
+        eligible = [q.id for q in self.catalog.questions_in(row.topics or None)]
+        chosen = picking.pick_question(eligible, history, seed=row.id * 100_003 + len(history))
+        if chosen is None:
+            raise errors.NoQuestions()
+        return chosen
+
+    async def close_post(self, post_id: int) -> PostResult | None:
+        """Close a post and return its result; None when it was already closed."""
+        async with self.db.transaction() as session:
+            if not await posts.close(session, post_id, self.clock()):
+                return None
+            post = await posts.get(session, post_id)
+            assert post is not None
+            return await self._result(session, post)
+
+    async def close_latest(self, actor: Actor, channel: ChannelRef) -> PostResult:
+        require_admin(actor, "close the question")
+        async with self.db.transaction() as session:
+            row = await self.existing_channel(session, channel)
+            post = await posts.latest_open(session, row.id)
+            if post is None:
+                raise errors.NoOpenPost()
+        result = await self.close_post(post.id)
+        if result is None:
+            raise errors.NoOpenPost()
+        return result
+
+    async def posts_due_to_close(self, limit: int = 100) -> list[int]:
+        async with self.db.transaction() as session:
+            return await posts.due_to_close(session, self.clock(), limit)
+
+    async def _result(self, session: Session, post: Post) -> PostResult:
+        row = await posts.channel_of(session, post)
+        question = self.question(post.question_id)
+        counts = await posts.tally(session, post.id)
+        names = await posts.correct_names(session, post.id)
+        distribution = tuple(counts.get(i, 0) for i in range(len(question.choices)))
+        return PostResult(
+            card=self.card_for(post, row), key=answer_key(question), distribution=distribution,
+            correct_users=tuple(names), answered=sum(distribution),
+        )
+

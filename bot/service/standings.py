@@ -1,0 +1,88 @@
+"""Leaderboards and personal figures."""
+
+from __future__ import annotations
+
+from bot import errors
+from bot.rules import periods, schedule, streaks
+from bot.service.base import ServiceBase
+from bot.service.cards import (
+    Actor,
+    Board,
+    BoardRow,
+    ChannelRef,
+    TopicAccuracy,
+    UserStats,
+)
+from bot.store import boards, directory, posts
+
+_PERIOD_LABELS = {"week": "This week", "month": "This month", "all": "All time"}
+
+
+class Standings(ServiceBase):
+    async def leaderboard(
+        self, actor: Actor, period: str = "week", limit: int = 10,
+        channel: ChannelRef | None = None,
+    ) -> Board:
+        period = period.strip().lower() or "week"
+        if period not in periods.PERIODS:
+            raise errors.InvalidInput("period", period, "choose week, month or all")
+        async with self.db.transaction() as session:
+            workspace_id = await directory.find_workspace(session, actor.platform,
+                                                          actor.workspace_id)
+            timezone = "UTC"
+            if workspace_id is not None and channel is not None:
+                row = await directory.find_channel(session, workspace_id, channel.channel_id)
+                timezone = row.timezone if row else "UTC"
+            key = periods.key_of(period, schedule.local_date(self.clock(), timezone))
+            if workspace_id is None:
+                return Board(period, _PERIOD_LABELS[period], ())
+            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
+                                                  actor.display_name)
+            top = await boards.top(session, workspace_id, key, limit)
+            rows = tuple(
+                BoardRow(rank, name, pts, correct, answered, is_caller=uid == user_id)
+                for rank, (uid, name, pts, correct, answered) in enumerate(top, start=1)
+            )
+            caller = None
+            if not any(r.is_caller for r in rows):
+                mine = await boards.score_of(session, workspace_id, key, user_id)
+                if mine is not None:
+                    caller = BoardRow(await boards.rank_of(session, mine), actor.display_name,
+                                      mine.points, mine.correct, mine.answered, is_caller=True)
+            return Board(period, _PERIOD_LABELS[period], rows, caller)
+
+    async def stats(self, actor: Actor, channel: ChannelRef | None = None) -> UserStats:
+        async with self.db.transaction() as session:
+            workspace_id = await directory.find_workspace(session, actor.platform,
+                                                          actor.workspace_id)
+            if workspace_id is None:
+                return UserStats(actor.display_name, 0, 0, 0, 0, 0, 0)
+            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
+                                                  actor.display_name)
+            here = None
+            if channel is not None:
+                here = await directory.find_channel(session, workspace_id, channel.channel_id)
+            total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
+            current = best = best_elsewhere = 0
+            for row in await boards.streaks_of(session, user_id):
+                if here is not None and row.channel_id == here.id:
+                    closed = await posts.latest_counted_closed(session, row.channel_id)
+                    latest = await posts.latest_counted(session, row.channel_id)
+                    current = streaks.visible(
+                        streaks.StreakState(row.current, row.best, row.last_post_id),
+                        closed, latest.id if latest and latest.status != "closed" else None,
+                    )
+                    best = row.best
+                else:
+                    best_elsewhere = max(best_elsewhere, row.best)
+            topics = tuple(
+                TopicAccuracy(t.topic, self.topic_title(t.topic), t.answered, t.correct)
+                for t in sorted(await boards.topics_of(session, workspace_id, user_id),
+                                key=lambda t: t.topic)
+            )
+            return UserStats(
+                name=await boards.user_name(session, user_id), points=total.points if total else 0,
+                answered=total.answered if total else 0, correct=total.correct if total else 0,
+                streak=current, best_streak=best, best_elsewhere=best_elsewhere, topics=topics,
+            )
+

@@ -20,7 +20,6 @@ import base64
 import contextlib
 import copy
 import json
-import socket
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -31,7 +30,8 @@ from urllib.parse import parse_qsl, quote
 
 from aiohttp import web
 
-HOST = "127.0.0.1"
+from tests.e2e.local_server import HOST, serve_local
+
 DEFAULT_SCOPES = "commands,chat:write,chat:write.public,channels:history,groups:history,users:read"
 
 # Form-encoded Web API calls carry these as JSON strings; they are decoded into objects.
@@ -198,13 +198,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method:[^/]*}", self._handle_api)
         app.router.add_post("/respond/{tag}", self._handle_response_url)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind((HOST, 0))
-        port = sock.getsockname()[1]
-        await web.SockSite(runner, sock).start()
-        self._runner = runner
+        self._runner, port = await serve_local(app)
         self._base = f"http://{HOST}:{port}"
 
     async def stop(self) -> None:

@@ -34,7 +34,6 @@ import asyncio
 import contextlib
 import json
 import secrets
-import socket
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -45,7 +44,8 @@ from urllib.parse import parse_qs, parse_qsl
 
 from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 
-from tests.e2e.slack_fake import HOST, Call, FakeSlack, Json, SlackError
+from tests.e2e.local_server import HOST, serve_local
+from tests.e2e.slack_fake import Call, FakeSlack, Json, SlackError
 from tests.e2e.slack_requests import block_actions, slash_command
 
 DEFAULT_APP_TOKEN = "xapp-1-A0TEST-1-e2esocketmode"
@@ -121,13 +121,7 @@ class FakeSocketMode:
             return
         app = web.Application()
         app.router.add_get("/link/", self._handle_link)
-        runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind((HOST, 0))
-        self._port = sock.getsockname()[1]
-        await web.SockSite(runner, sock).start()
-        self._runner = runner
+        self._runner, self._port = await serve_local(app)
         ws = self.slack.default_workspace
         # Let the app token past the FakeSlack's token check (see the module docstring).
         self.slack.add_workspace(self.app_token, team_id=ws.team_id, team_name=ws.team_name,

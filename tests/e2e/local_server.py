@@ -1,0 +1,19 @@
+"""Serving a fake platform on 127.0.0.1, on a port the OS picks."""
+
+from __future__ import annotations
+
+import socket
+
+from aiohttp import web
+
+HOST = "127.0.0.1"
+
+
+async def serve_local(app: web.Application) -> tuple[web.AppRunner, int]:
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind((HOST, 0))
+    port = sock.getsockname()[1]
+    await web.SockSite(runner, sock).start()
+    return runner, port

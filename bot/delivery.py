@@ -9,6 +9,7 @@ from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
+from bot import metrics
 from bot.service.cards import PostResult, QuestionCard
 from bot.service.study import StudyService
 
@@ -74,7 +75,9 @@ class Dispatcher:
             except Exception:
                 log.exception("post %s: sending to %s channel %s failed; will retry",
                               card.post_id, card.platform, card.channel_id)
+                metrics.SEND_FAILURES.labels(card.platform).inc()
                 return None
+        metrics.POSTS_SENT.labels(card.platform).inc()
         await self._record(card.post_id, reference)
         return reference
 

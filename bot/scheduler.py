@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import metrics
 from bot.delivery import Dispatcher
 from bot.service.daily import DailyPolicy, claim_due, reclaim_unsent
 from bot.service.study import StudyService
@@ -42,6 +43,10 @@ class DailyScheduler:
         self._running: asyncio.Task[object] | None = None
 
     async def tick(self) -> TickReport:
+        with metrics.TICK_SECONDS.time():
+            return await self._tick()
+
+    async def _tick(self) -> TickReport:
         report = TickReport()
         # Claim batch after batch while earlier batches are being sent, so sending, which is
         # bound by the platform's rate limit, never waits for the database.

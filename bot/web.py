@@ -9,6 +9,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
+from bot import metrics
 from bot.store.database import Database
 
 log = logging.getLogger("studybot.web")
@@ -29,7 +30,12 @@ def build_web_app(db: Database, slack: AsyncApp | None = None, oauth: bool = Fal
             return web.json_response({"status": "database unavailable"}, status=503)
         return web.json_response({"status": "ready"})
 
+    async def metrics_page(_: web.Request) -> web.Response:
+        body, content_type = metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": content_type})
+
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics_page)
     app.router.add_get("/readyz", readyz)
 
     if slack is not None:

@@ -109,7 +109,16 @@ async def test_lookup_without_match_suggests_titles(bot, slack) -> None:
     assert "State" in text_of(empty) or "state" in text_of(empty)
 
 
+async def metric_values(bot: BotProcess) -> dict[str, float]:
+    async with aiohttp.ClientSession() as session, session.get(f"{bot.url}/metrics") as response:
+        assert response.status == 200
+        text = await response.text()
+    return {line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines() if line.startswith("studybot_")}
+
+
 async def test_daily_question_flow(bot, slack) -> None:
+    metrics_before = await metric_values(bot)
     question_id = next(q for q in CATALOG.questions if q.startswith("k8s.q."))
     reply = await command(bot, slack, "study", f"post-now {question_id}", channel="CFLOW")
     assert f"Posted `{question_id}`" in text_of(reply)
@@ -159,6 +168,15 @@ async def test_daily_question_flow(bot, slack) -> None:
     assert [re.sub(r"^\d+\. \*?([a-z]+).*", r"\1", line) for line in ranked] == ["bea", "dee", "cid"]
     streak = await command(bot, slack, "streak", "", user="U1", channel="CFLOW")
     assert "streak *1*" in text_of(streak)
+
+    metrics_after = await metric_values(bot)
+
+    def delta(name: str) -> float:
+        return metrics_after.get(name, 0) - metrics_before.get(name, 0)
+
+    answers = 'studybot_answers_total{outcome="%s",platform="slack"}'
+    assert [delta(answers % o) for o in ("correct", "wrong", "repeat", "refused")] == [2, 1, 1, 1]
+    assert delta('studybot_posts_sent_total{platform="slack"}') == 1
 
 
 async def test_admin_commands_need_an_admin(bot, slack) -> None:

@@ -11,13 +11,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import errors, study_actions
+from bot import errors, metrics, study_actions
 from bot.delivery import Dispatcher
 from bot.messages import HELP, error_text
 from bot.platforms.slack import blocks
 from bot.platforms.slack.admins import is_admin
 from bot.platforms.slack.tally import TallyUpdates
-from bot.service import Actor, ChannelRef, StudyService
+from bot.service import Actor, AnswerResult, ChannelRef, StudyService
 from bot.study_commands import ChannelMention, Setup, parse_study, parse_user
 
 log = logging.getLogger("studybot.slack")
@@ -82,7 +82,9 @@ class SlackHandlers:
         topic = None if name == "lookup" else name
         if topic is not None and self.service.catalog.resolve_topic(topic) is None:
             return {"text": f"I don't know the command /{name}. Try /study help."}
-        title, body = blocks.lookup(self.service.lookup(text, topic=topic))
+        found = self.service.lookup(text, topic=topic)
+        metrics.LOOKUPS.labels(PLATFORM, str(found.best is not None).lower()).inc()
+        title, body = blocks.lookup(found)
         return {"text": title, "blocks": body}
 
     async def _board(self, actor: Actor, text: str,
@@ -131,10 +133,12 @@ class SlackHandlers:
             if parsed is None:
                 raise errors.UnknownPost()
             result = await self.service.answer(actor, *parsed)
+            metrics.ANSWERS.labels(PLATFORM, _outcome(result)).inc()
             text, reply = blocks.answer(result)
             if not result.already_answered:
                 self.tally.poke(result.post_id)
         except errors.StudyError as exc:
+            metrics.ANSWERS.labels(PLATFORM, "refused").inc()
             text, reply = error_text(exc), []
         except Exception:
             log.exception("answer click failed")
@@ -189,6 +193,12 @@ class SlackHandlers:
 
 def _actor(team: str, user: str, name: str) -> Actor:
     return Actor(PLATFORM, team, user, name or user)
+
+
+def _outcome(result: AnswerResult) -> str:
+    if result.already_answered:
+        return "repeat"
+    return "correct" if result.verdict.correct else "wrong"
 
 
 def _clicker(body: dict[str, Any]) -> Actor:

@@ -1,0 +1,23 @@
+"""Prometheus metrics, served on /metrics: what an operator watches on a busy morning."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+POSTS_SENT = Counter("studybot_posts_sent", "Questions posted to a channel",
+                     ["platform"], registry=REGISTRY)
+SEND_FAILURES = Counter("studybot_post_send_failures", "Question posts that failed (retried later)",
+                        ["platform"], registry=REGISTRY)
+ANSWERS = Counter("studybot_answers", "Answer clicks by outcome (correct, wrong, repeat, refused)",
+                  ["platform", "outcome"], registry=REGISTRY)
+LOOKUPS = Counter("studybot_lookups", "Lookups, by whether an entry matched",
+                  ["platform", "matched"], registry=REGISTRY)
+TICK_SECONDS = Histogram("studybot_scheduler_tick_seconds", "Duration of a scheduler tick",
+                         registry=REGISTRY, buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300))
+
+
+def exposition() -> tuple[bytes, str]:
+    return generate_latest(REGISTRY), CONTENT_TYPE_LATEST

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
@@ -65,34 +64,24 @@ class SlackHandlers:
         actor = _actor(command["team_id"], command["user_id"], command.get("user_name", ""))
         channel = ChannelRef(PLATFORM, command["team_id"], command["channel_id"],
                              command.get("channel_name", ""))
-        simple: dict[str, Callable[[], Awaitable[tuple[str, blocks.Blocks]]]] = {
-            "leaderboard": lambda: self._board(actor, text, channel),
-            "streak": lambda: self._stats(_subject(actor, text), channel),
-        }
-        if name in simple:
-            title, body = await simple[name]()
-            return {"text": title, "blocks": body}
         if name == "help":
             return {"text": HELP}
         if name == "study":
             return await self._study(text, actor, channel, client)
-        if name == "quiz":
+        if name == "leaderboard":
+            board = await self.service.leaderboard(actor, text or "week", channel=channel)
+            title, body = blocks.board(board)
+        elif name == "streak":
+            title, body = blocks.stats(await self.service.stats(_subject(actor, text), channel))
+        elif name == "quiz":
             title, body = blocks.practice(await self.service.practice(actor, text or None))
-            return {"text": title, "blocks": body}
-        topic = None if name == "lookup" else name
-        if topic is not None and self.service.catalog.resolve_topic(topic) is None:
+        elif name == "lookup" or self.service.catalog.resolve_topic(name) is not None:
+            found = self.service.lookup(text, topic=None if name == "lookup" else name)
+            metrics.LOOKUPS.labels(PLATFORM, str(found.best is not None).lower()).inc()
+            title, body = blocks.lookup(found)
+        else:
             return {"text": f"I don't know the command /{name}. Try /study help."}
-        found = self.service.lookup(text, topic=topic)
-        metrics.LOOKUPS.labels(PLATFORM, str(found.best is not None).lower()).inc()
-        title, body = blocks.lookup(found)
         return {"text": title, "blocks": body}
-
-    async def _board(self, actor: Actor, text: str,
-                     channel: ChannelRef) -> tuple[str, blocks.Blocks]:
-        return blocks.board(await self.service.leaderboard(actor, text or "week", channel=channel))
-
-    async def _stats(self, actor: Actor, channel: ChannelRef) -> tuple[str, blocks.Blocks]:
-        return blocks.stats(await self.service.stats(actor, channel))
 
     async def _study(self, text: str, actor: Actor, channel: ChannelRef,
                      client: AsyncWebClient) -> dict[str, Any]:

@@ -55,7 +55,7 @@ async def _create_pg_database() -> str | None:
     try:
         async with admin.connect() as conn:
             await asyncio.wait_for(conn.execute(text(f'CREATE DATABASE "{name}"')), 10)
-    except (TimeoutError, OSError, Exception) as exc:
+    except Exception as exc:  # refused, timed out, bad auth: all mean "not reachable"
         if IN_CI:
             raise RuntimeError(f"PostgreSQL is required in CI but unreachable at {PG_URL}: "
                                f"{exc}") from exc

@@ -51,7 +51,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,9 +205,10 @@ class ClaimLog:
 
     def wrap(self, claim: Callable[..., Awaitable[list[QuestionCard]]]) -> Callable[
             ..., Awaitable[list[QuestionCard]]]:
-        async def timed(service: StudyService, policy: DailyPolicy) -> list[QuestionCard]:
+        async def timed(service: StudyService, policy: DailyPolicy,
+                        platforms: Collection[str]) -> list[QuestionCard]:
             start = time.perf_counter()
-            cards = await claim(service, policy)
+            cards = await claim(service, policy, platforms)
             end = time.perf_counter()
             self.batches.append((start, end, len(cards)))
             for card in cards:
@@ -368,7 +369,7 @@ async def claim_ceiling(service: StudyService, policy: DailyPolicy) -> dict[str,
     with CpuMeter() as cpu:
         while True:
             t = time.perf_counter()
-            cards = await claim_due(service, policy)
+            cards = await claim_due(service, policy, [PLATFORM])
             batches.append(time.perf_counter() - t)
             claimed += len(cards)
             if len(cards) < policy.batch:

@@ -57,7 +57,7 @@ class DailyScheduler:
         ahead = max(self.policy.batch, int(self.dispatcher.rate * self.claim_ahead_seconds))
         while True:
             await self.dispatcher.backlog_below(ahead)
-            cards = await claim_due(self.service, self.policy)
+            cards = await claim_due(self.service, self.policy, self.dispatcher.publishers.keys())
             report.claimed += len(cards)
             if cards:
                 sending.append(asyncio.create_task(self.dispatcher.deliver_all(cards)))

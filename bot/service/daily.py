@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,7 +24,9 @@ class DailyPolicy:
     batch: int = 200
 
 
-async def claim_due(service: StudyService, policy: DailyPolicy) -> list[QuestionCard]:
+async def claim_due(
+    service: StudyService, policy: DailyPolicy, platforms: Collection[str]
+) -> list[QuestionCard]:
     """Claim one batch of due channels and advance their schedules, in one transaction.
 
     A post missed by more than the grace window (the bot was down) is skipped and logged,
@@ -31,7 +34,7 @@ async def claim_due(service: StudyService, policy: DailyPolicy) -> list[Question
     """
     now = service.clock()
     async with service.db.transaction() as session:
-        channels = await claims.due_channels(session, now, policy.batch)
+        channels = await claims.due_channels(session, now, policy.batch, platforms)
         if not channels:
             return []
         ids = [c.id for c in channels]

@@ -4,21 +4,26 @@ SQLite has one writer, so there is nothing to skip)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.store.tables import Channel, Post
+from bot.store.tables import Channel, Post, Workspace
 from bot.store.upsert import insert
 
 
-async def due_channels(session: AsyncSession, now: datetime, limit: int) -> list[Channel]:
+async def due_channels(
+    session: AsyncSession, now: datetime, limit: int, platforms: Collection[str]
+) -> list[Channel]:
+    """Due channels of the platforms this process can post to (another process serves the rest)."""
     rows = await session.execute(
         select(Channel)
+        .join(Workspace, Workspace.id == Channel.workspace_id)
         .where(Channel.next_due_at <= now, Channel.scheduled.is_(True),
-               Channel.paused.is_(False))
+               Channel.paused.is_(False), Workspace.platform.in_(list(platforms)))
         .order_by(Channel.next_due_at)
         .limit(limit)
         .with_for_update(of=Channel, skip_locked=True)

@@ -184,3 +184,19 @@ async def test_gives_up_after_max_attempts(service, platform, clock) -> None:
         await sched.tick()
     assert platform.sends == 3
     assert (await service.posts_due_to_close()) == []
+
+
+async def test_only_channels_of_served_platforms_are_claimed(service, scheduler, platform,
+                                                             clock) -> None:
+    clock.now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    terminal = ChannelRef("shell", "local", "terminal", "terminal")
+    shell_admin = Actor("shell", "local", "me", "me", is_admin=True)
+    await service.configure_channel(shell_admin, terminal, "09:00", "UTC", "daily")
+    await service.configure_channel(ADMIN, channel("c1"), "09:00", "UTC", "daily")
+    clock.now = datetime(2026, 11, 25, 9, 1, tzinfo=UTC)
+    report = await scheduler.tick()  # this process serves Slack only
+    assert report.claimed == 1
+    assert [c.channel_id for c in platform.messages.values()] == ["c1"]
+    view = await service.schedule(terminal)
+    assert view.next_post_local is not None
+    assert view.next_post_local.day == 25

@@ -86,3 +86,19 @@ def test_invalid_content_stops_start_up_with_file_and_line(tmp_path: Path) -> No
     done = run_shell(tmp_path, "", content=bad)
     assert done.returncode == 1
     assert f"{bad / 'k8s.yaml'}:5: questions.0: no choice is marked correct" in done.stderr
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line_naming_it(tmp_path: Path) -> None:
+    for name, value, expected in [
+        ("PORT", "eighty", "studybot: invalid setting PORT: "),
+        ("DATABASE_URL", "mysql://db/x", "studybot: invalid setting DATABASE_URL: "),
+        ("CATCHUP_GRACE_HOURS", "-1", "studybot: invalid setting CATCHUP_GRACE_HOURS: "),
+    ]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+        env[name] = value
+        done = subprocess.run([sys.executable, "-m", "bot", "run"], input="", text=True,
+                              capture_output=True, env=env, cwd=tmp_path, timeout=60, check=False)
+        assert done.returncode == 2
+        assert done.stderr.startswith(expected), done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+        assert not (tmp_path / "studybot.db").exists()  # nothing was started

@@ -226,6 +226,9 @@ async def test_forged_and_replayed_requests_are_refused(bot, slack) -> None:
     await asyncio.sleep(0.5)
     assert slack.calls == []  # nothing was posted, nothing answered
     assert "Traceback" not in bot.log()
+    # Secrets come from the environment and never reach the log.
+    assert "xoxb-e2e" not in bot.log()
+    assert SECRET not in bot.log()
 
 
 async def test_rate_limited_post_is_retried_after_retry_after(bot, slack) -> None:

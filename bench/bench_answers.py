@@ -1,0 +1,390 @@
+"""Answers under load: StudyService.answer in a burst, at saturation, and its round trips.
+
+Run: .venv/bin/python bench/bench_answers.py [--users 200,1000] [--concurrency 16] [--seconds 10]
+         [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test]
+
+The database is a throwaway of its own beside the one in the URL (created, migrated with
+bot.store.migrations.upgrade, dropped at the end). The service is built as bot/app.py builds it:
+the bundled content, SearchIndex.build, Database(create_engine(url)) (pool_size 10, overflow 20,
+pre-ping) and StudyService with the real clock. Questions are posted with `post_now` by an admin
+and marked sent, as the Dispatcher would. Load model: /work/shared/CONVENTIONS.md.
+
+1. burst (open loop): for each N in --users, a fresh post and N new users whose answer calls
+   *arrive* evenly over one second (call i is started at t0 + i/N whether or not earlier calls
+   have finished). Latency = completion - scheduled arrival, so time spent queueing for a pooled
+   connection or for the event loop counts. Target p99 < 50 ms. Afterwards the database must hold
+   exactly N answers for the post, and the users' scores (all, week, month) and topic scores
+   must add up to the points the calls returned.
+2. saturation (closed loop): C clients answer back to back for S seconds. Answer n goes to post
+   n // U by user n % U (U = 2,000), so every (post, user) pair is new, and users come back on
+   later posts as they would day after day. Then the floor, in the same run and on the same table:
+   C clients, each holding one connection of an asyncpg pool of size C, running
+   `INSERT INTO answers (...) VALUES (...) ON CONFLICT DO NOTHING` (one round trip, autocommit)
+   with rows valid for the foreign keys. Target: answers/s >= 0.5 x floor.
+3. round trips of one StudyService.answer (a new user on an open counted post, prepared
+   statements already cached): every message exchange with PostgreSQL, counted in an asyncpg
+   Connection subclass (BEGIN/COMMIT/ROLLBACK, the pool's pre-ping, statement preparation) and
+   with SQLAlchemy's before_cursor_execute event (the statements).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy import Integer, cast, event, func, select, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_dispatch import CpuMeter, LoopLag, create_database, percentile  # noqa: E402
+
+from bot import paths  # noqa: E402
+from bot.catalog.loader import load  # noqa: E402
+from bot.catalog.search import SearchIndex  # noqa: E402
+from bot.rules import periods  # noqa: E402
+from bot.service.cards import Actor, ChannelRef, QuestionCard  # noqa: E402
+from bot.service.study import StudyService  # noqa: E402
+from bot.store import migrations  # noqa: E402
+from bot.store.database import Database, create_engine  # noqa: E402
+from bot.store.tables import Answer, Post, Score, TopicScore, User, Workspace  # noqa: E402
+
+DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+PLATFORM = "discord"
+WORKSPACE = "G1"
+ADMIN = Actor(PLATFORM, WORKSPACE, "admin", "Admin", is_admin=True)
+USERS_PER_POST = 2_000
+FLOOR_USERS = 10_000
+FLOOR_POSTS = 200
+
+
+def channel(name: str) -> ChannelRef:
+    return ChannelRef(PLATFORM, WORKSPACE, name, channel_name=name, workspace_name="bench")
+
+
+def actor(user: str) -> Actor:
+    return Actor(PLATFORM, WORKSPACE, user, f"user {user}")
+
+
+async def open_post(service: StudyService, name: str) -> QuestionCard:
+    card = await service.post_now(ADMIN, channel(name))
+    await service.mark_sent(card.post_id, f"m-{card.post_id}")
+    return card
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+# ---- 1. burst ------------------------------------------------------------------------------
+
+
+async def burst(service: StudyService, db: Database, users: int, seed: int) -> dict[str, Any]:
+    card = await open_post(service, f"burst-{users}")
+    rng = random.Random(seed)
+    choices = [rng.randrange(len(card.choices)) for _ in range(users)]
+    loop = asyncio.get_running_loop()
+    latencies: list[float] = [0.0] * users
+    points: list[int] = [0] * users
+    errors: list[BaseException] = []
+
+    async def one(i: int, at: float) -> None:
+        delay = at - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            result = await service.answer(actor(f"b{users}-{i}"), card.post_id, choices[i])
+        except Exception as exc:  # counted and reported; the verification fails too
+            errors.append(exc)
+            return
+        finally:
+            latencies[i] = loop.time() - at
+        points[i] = result.points
+
+    t0 = loop.time() + 0.05
+    with LoopLag() as lag, CpuMeter() as cpu:
+        await asyncio.gather(*(one(i, t0 + i / users) for i in range(users)))
+    span = loop.time() - t0
+    check = await verify_burst(db, card, users, sum(points), choices)
+    return {"users": users, "p50": percentile(latencies, 0.50), "p99": percentile(latencies, 0.99),
+            "max": max(latencies), "span": span, "errors": errors, "check": check, "cpu": cpu,
+            "lag_p99": percentile(lag.samples, 0.99), "lag_max": max(lag.samples, default=0.0)}
+
+
+async def verify_burst(db: Database, card: QuestionCard, users: int, returned: int,
+                       choices: list[int]) -> dict[str, Any]:
+    async with db.transaction() as session:
+        count, stored, correct = (await session.execute(
+            select(func.count(), func.coalesce(func.sum(Answer.points), 0),
+                   func.coalesce(func.sum(cast(Answer.correct, Integer)), 0))
+            .where(Answer.post_id == card.post_id))).one()
+        burst_users = select(User.id).where(User.external_id.like(f"b{users}-%"))
+        by_period = dict((await session.execute(
+            select(Score.period, func.sum(Score.points)).where(Score.user_id.in_(burst_users))
+            .group_by(Score.period))).all())
+        answered = dict((await session.execute(
+            select(Score.period, func.sum(Score.answered)).where(Score.user_id.in_(burst_users))
+            .group_by(Score.period))).all())
+        topic_answered, topic_correct = (await session.execute(
+            select(func.sum(TopicScore.answered), func.sum(TopicScore.correct))
+            .where(TopicScore.user_id.in_(burst_users)))).one()
+    keys = periods.keys_for(card.local_date)
+    ok = (count == users and stored == returned
+          and all(by_period.get(k) == returned and answered.get(k) == users for k in keys)
+          and topic_answered == users and topic_correct == correct)
+    return {"ok": ok, "answers": count, "points": stored, "returned": returned,
+            "scores": {k: (by_period.get(k), answered.get(k)) for k in keys},
+            "topic": (topic_answered, topic_correct)}
+
+
+# ---- 2. saturation and the floor -----------------------------------------------------------
+
+
+async def saturation(service: StudyService, cards: list[QuestionCard], concurrency: int,
+                     seconds: float) -> dict[str, Any]:
+    counter = iter(range(len(cards) * USERS_PER_POST))
+    latencies: list[float] = []
+    errors: list[BaseException] = []
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        for n in counter:
+            if time.perf_counter() >= deadline:
+                return
+            card = cards[n // USERS_PER_POST]
+            start = time.perf_counter()
+            try:
+                await service.answer(actor(f"s{n % USERS_PER_POST}"), card.post_id,
+                                     n % len(card.choices))
+            except Exception as exc:
+                errors.append(exc)
+                continue
+            latencies.append(time.perf_counter() - start)
+
+    start = time.perf_counter()
+    with LoopLag() as lag, CpuMeter() as cpu:
+        await asyncio.gather(*(client() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - start
+    return {"answers": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed,
+            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
+            "errors": errors, "cpu": cpu, "lag_p99": percentile(lag.samples, 0.99)}
+
+
+async def floor_rows(db: Database, channel_id: int) -> tuple[list[int], list[int]]:
+    """FLOOR_USERS users and FLOOR_POSTS open posts of their own, bulk-inserted."""
+    now = dt.datetime.now(dt.UTC)
+    async with db.engine.begin() as conn:
+        workspace_id = (await conn.execute(select(Workspace.id).where(
+            Workspace.platform == PLATFORM, Workspace.external_id == WORKSPACE))).scalar_one()
+        await conn.execute(User.__table__.insert(), [
+            {"workspace_id": workspace_id, "external_id": f"f{i}", "display_name": f"floor {i}"}
+            for i in range(FLOOR_USERS)])
+        await conn.execute(Post.__table__.insert(), [
+            {"channel_id": channel_id, "question_id": "floor", "local_date": now.date(),
+             "day": None, "status": "open", "claimed_at": now, "posted_at": now,
+             "closes_at": now + dt.timedelta(days=1), "send_attempts": 1}
+            for _ in range(FLOOR_POSTS)])
+        users = list((await conn.execute(select(User.id).where(User.external_id.like("f%"))
+                                         .order_by(User.id))).scalars())
+        posts = list((await conn.execute(select(Post.id).where(Post.question_id == "floor")
+                                         .order_by(Post.id))).scalars())
+    return users, posts
+
+
+async def floor(url: str, users: list[int], posts: list[int], concurrency: int,
+                seconds: float) -> dict[str, Any]:
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
+    statement = ("INSERT INTO answers (post_id, user_id, choice, correct, points, answered_at) "
+                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
+    counter = iter(range(len(users) * len(posts)))
+    done = [0]
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def client() -> None:
+        async with pool.acquire() as conn:
+            for n in counter:
+                if time.perf_counter() >= deadline:
+                    return
+                start = time.perf_counter()
+                await conn.execute(statement, posts[n // len(users)], users[n % len(users)],
+                                   n % 4, n % 4 == 0, 10 if n % 4 == 0 else 0,
+                                   dt.datetime.now(dt.UTC))
+                latencies.append(time.perf_counter() - start)
+                done[0] += 1
+
+    try:
+        start = time.perf_counter()
+        with CpuMeter() as cpu:
+            await asyncio.gather(*(client() for _ in range(concurrency)))
+        elapsed = time.perf_counter() - start
+    finally:
+        await pool.close()
+    return {"answers": done[0], "seconds": elapsed, "rate": done[0] / elapsed, "cpu": cpu,
+            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
+
+
+# ---- 3. round trips ------------------------------------------------------------------------
+
+
+class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
+    """Logs the exchanges asyncpg makes outside prepared-statement execution."""
+
+    log: list[str] | None = None
+
+    def _note(self, what: str) -> None:
+        if CountingConnection.log is not None:
+            CountingConnection.log.append(what)
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(f"[asyncpg execute] {query.strip()}")
+        return await super().execute(query, *args, **kwargs)
+
+    async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(f"[asyncpg fetchrow] {query.strip()}  (pool pre-ping)")
+        return await super().fetchrow(query, *args, **kwargs)
+
+    async def prepare(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(f"[asyncpg prepare] {' '.join(query.split())[:90]}")
+        return await super().prepare(query, *args, **kwargs)
+
+
+async def round_trips(url: str, service: StudyService) -> dict[str, Any]:
+    db = Database(create_engine(url, connect_args={"connection_class": CountingConnection}))
+    counted = StudyService(db, service.catalog, service.index, service.clock)
+    statements: list[str] = []
+
+    @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
+    def _statement(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
+        if CountingConnection.log is not None:
+            CountingConnection.log.append(f"[statement] {' '.join(sql.split())}")
+            statements.append(sql)
+
+    try:
+        card = await open_post(counted, "round-trips")
+        await counted.answer(actor("rt-warm"), card.post_id, 0)  # prepares the statements
+        log: list[str] = []
+        CountingConnection.log = log
+        try:
+            await counted.answer(actor("rt-1"), card.post_id, 1)
+        finally:
+            CountingConnection.log = None
+    finally:
+        await db.dispose()
+    prepares = sum(1 for line in log if line.startswith("[asyncpg prepare]"))
+    return {"log": log, "statements": len(statements), "round_trips": len(log) - prepares,
+            "prepares": prepares}
+
+
+# ---- run -----------------------------------------------------------------------------------
+
+
+async def tidy(db: Database) -> None:
+    async with db.engine.connect() as conn:
+        conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await conn.execute(text("VACUUM ANALYZE"))
+
+
+async def warm(service: StudyService, db: Database, concurrency: int) -> None:
+    """Open the pool's connections and compile/prepare the statements once, as a running bot
+    would have done long before the daily question lands."""
+    card = await open_post(service, "warm-up")
+    await asyncio.gather(*(service.answer(actor(f"w{i}"), card.post_id, 0)
+                           for i in range(max(concurrency, 10))))
+
+
+async def run(args: argparse.Namespace) -> int:
+    url, drop = await create_database(args.database)
+    catalog = load(paths.content_dir())
+    index = SearchIndex.build(catalog)
+    db = Database(create_engine(url))
+    service = StudyService(db, catalog, index)
+    met = True
+    try:
+        await migrations.upgrade(db.engine)
+        await warm(service, db, args.concurrency)
+        await tidy(db)
+        print(f"database: {make_url(url).get_backend_name()}  pool: "
+              f"{db.engine.pool.size()} + overflow  users: {args.users}  concurrency: "
+              f"{args.concurrency}  seconds: {args.seconds:g}")
+
+        print("1. burst (open loop, arrivals spread evenly over 1 s)")
+        for number, users in enumerate(args.users):
+            r = await burst(service, db, users, seed=number)
+            met &= r["p99"] < 0.050 and r["check"]["ok"] and not r["errors"]
+            print(f"   N={users}: p50 {ms(r['p50'])} ms, p99 {ms(r['p99'])} ms, max "
+                  f"{ms(r['max'])} ms (target p99 < 50 ms: "
+                  f"{'met' if r['p99'] < 0.050 else 'NOT MET'}); last done "
+                  f"{r['span']:.2f} s after t0; errors {len(r['errors'])}; loop lag p99 "
+                  f"{ms(r['lag_p99'])} ms, max {ms(r['lag_max'])} ms; CPU {r['cpu']}")
+            c = r["check"]
+            print(f"   stored: {c['answers']} answers, {c['points']} points (calls returned "
+                  f"{c['returned']}); scores (points, answered) {c['scores']}; topic "
+                  f"(answered, correct) {c['topic']} -> {'OK' if c['ok'] else 'MISMATCH'}")
+            if r["errors"]:
+                print(f"   first error: {r['errors'][0]!r}")
+            await tidy(db)
+
+        print("2. saturation (closed loop) beside the floor")
+        cards = [await open_post(service, f"sat-{k}") for k in range(args.posts)]
+        async with db.transaction() as session:
+            floor_channel = (await session.execute(
+                select(Post.channel_id).where(Post.id == cards[0].post_id))).scalar_one()
+        floor_users, floor_posts = await floor_rows(db, floor_channel)
+        await tidy(db)
+        sat = await saturation(service, cards, args.concurrency, args.seconds)
+        await tidy(db)
+        flo = await floor(url, floor_users, floor_posts, args.concurrency, args.seconds)
+        ratio = sat["rate"] / flo["rate"]
+        met &= ratio >= 0.5 and not sat["errors"]
+        print(f"   StudyService.answer: {sat['answers']} in {sat['seconds']:.2f} s = "
+              f"{sat['rate']:.0f} answers/s; call p50 {ms(sat['p50'])} ms, p99 "
+              f"{ms(sat['p99'])} ms; errors {len(sat['errors'])}; loop lag p99 "
+              f"{ms(sat['lag_p99'])} ms; CPU {sat['cpu']}")
+        if sat["errors"]:
+            print(f"   first error: {sat['errors'][0]!r}")
+        print(f"   floor (asyncpg INSERT ... ON CONFLICT DO NOTHING, pool {args.concurrency}): "
+              f"{flo['answers']} in {flo['seconds']:.2f} s = {flo['rate']:.0f} rows/s; p50 "
+              f"{ms(flo['p50'])} ms, p99 {ms(flo['p99'])} ms; CPU {flo['cpu']}")
+        print(f"   ratio {ratio:.3f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT MET'})")
+
+        print("3. round trips of one StudyService.answer (new user, counted post, warm caches)")
+        rt = await round_trips(url, service)
+        print(f"   {rt['round_trips']} round trips, {rt['statements']} of them SQL statements"
+              f" ({rt['prepares']} statement preparations on top)")
+        print("   (SQLAlchemy's event fires before the asyncpg adapter's lazy BEGIN, so the "
+              "first statement is listed before it; on the wire BEGIN goes first)")
+        for number, line in enumerate(rt["log"], 1):
+            print(f"   {number:2d}. {line[:160]}")
+    finally:
+        await db.dispose()
+        await drop()
+    return 0 if met else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=lambda s: [int(v) for v in s.split(",")],
+                        default=[200, 1000], help="burst sizes, comma-separated")
+    parser.add_argument("--concurrency", type=int, default=16, help="saturation clients")
+    parser.add_argument("--seconds", type=float, default=10.0, help="saturation duration")
+    parser.add_argument("--posts", type=int, default=30,
+                        help=f"posts made for saturation ({USERS_PER_POST} answers each)")
+    parser.add_argument("--database", default=DEFAULT_PG,
+                        help="PostgreSQL URL; a throwaway database is made beside it")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(run(args)))
+
+
+if __name__ == "__main__":
+    main()

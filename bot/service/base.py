@@ -68,6 +68,14 @@ class ServiceBase:
             session, workspace_id, channel.channel_id, channel.channel_name, now
         )
 
+    async def ensure_member(self, session: Session, actor: Actor, now: datetime) -> tuple[int, int]:
+        """The (workspace id, user id) of the actor, created on first sight."""
+        workspace_id = await directory.ensure_workspace(session, actor.platform,
+                                                        actor.workspace_id, "", now)
+        user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
+                                              actor.display_name)
+        return workspace_id, user_id
+
     async def existing_channel(
         self, session: Session, channel: ChannelRef, for_update: bool = False
     ) -> Channel:

@@ -14,7 +14,6 @@ from bot.service.cards import (
     PracticeResult,
     Verdict,
 )
-from bot.store import directory
 from bot.store import practice as practice_store
 
 
@@ -25,14 +24,11 @@ class Practice(ServiceBase):
         eligible = [q.id for q in self.catalog.questions_in(slugs or None)]
         now = self.clock()
         async with self.db.transaction() as session:
-            workspace_id = await directory.ensure_workspace(
-                session, actor.platform, actor.workspace_id, "", now)
-            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
-                                                  actor.display_name)
+            workspace_id, user_id = await self.ensure_member(session, actor, now)
             reviews, last = await practice_store.reviews(session, workspace_id, user_id)
-            box = {r.question_id: r.box for r in reviews}
-        chosen = repetition.pick_practice(eligible, reviews, now, last,
-                                          seed=zlib.crc32(f"{actor.user_id}:{len(reviews)}".encode()))
+        box = {r.question_id: r.box for r in reviews}
+        seed = zlib.crc32(f"{actor.user_id}:{len(reviews)}".encode())
+        chosen = repetition.pick_practice(eligible, reviews, now, last, seed=seed)
         if chosen is None:
             raise errors.NoQuestions()
         question = self.question(chosen)
@@ -47,15 +43,12 @@ class Practice(ServiceBase):
         correct = choice == question.correct_index
         now = self.clock()
         async with self.db.transaction() as session:
-            workspace_id = await directory.ensure_workspace(
-                session, actor.platform, actor.workspace_id, "", now)
-            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
-                                                  actor.display_name)
-            box, due = repetition.after_practice(
-                await practice_store.box_of(session, workspace_id, user_id, question_id), correct, now)
+            workspace_id, user_id = await self.ensure_member(session, actor, now)
+            previous = await practice_store.box_of(session, workspace_id, user_id, question_id)
+            box, due = repetition.after_practice(previous, correct, now)
             await practice_store.record(session, workspace_id=workspace_id, user_id=user_id,
-                                  question_id=question_id, box=box, due_at=due, correct=correct,
-                                  now=now)
+                                        question_id=question_id, box=box, due_at=due,
+                                        correct=correct, now=now)
         return PracticeResult(
             question_id=question_id, topic=self.catalog.topic_of[question_id],
             verdict=Verdict(LETTERS[choice], answer_key(question)), box=box, next_due=due,

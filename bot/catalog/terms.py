@@ -94,7 +94,3 @@ def _is_camel(raw: str) -> bool:
     # Plural acronyms (NACLs, ALBs) are not compounds.
     plain = raw.isupper() or raw.islower() or raw[:-1].isupper()
     return not plain and _HAS_DIGIT.search(raw) is None
-
-
-def content_words(text: str) -> list[Word]:
-    return [w for w in words(text) if not w.stop]

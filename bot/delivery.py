@@ -10,7 +10,7 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 
 from bot import metrics
-from bot.service.cards import PostResult, QuestionCard
+from bot.service.cards import Board, CompetitionView, PostResult, QuestionCard
 from bot.service.study import StudyService
 
 log = logging.getLogger("studybot.delivery")
@@ -28,6 +28,9 @@ class Publisher(Protocol):
 
     async def show_result(self, result: PostResult) -> None:
         """Close the message (no more buttons) and show the result."""
+
+    async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
+        """Announce a competition's final board in the channel it was started in."""
 
 
 class Dispatcher:
@@ -121,3 +124,13 @@ class Dispatcher:
                 await publisher.show_result(result)
         except Exception:
             log.exception("post %s: showing the result failed", result.card.post_id)
+
+    async def announce_final_board(self, competition: CompetitionView, board: Board) -> None:
+        publisher = self.publishers.get(competition.platform)
+        if publisher is None:
+            return
+        try:
+            async with self.limiter:
+                await publisher.show_final_board(competition, board)
+        except Exception:
+            log.exception("competition %s: announcing the final board failed", competition.name)

@@ -6,7 +6,7 @@ from bot import errors
 from bot.study_commands import USAGE
 
 HELP = """studybot: a daily DevOps question, streaks, leaderboards and cheat-sheet lookups.
-  /leaderboard [week|month|all]   the board (top 10 and your rank)
+  /leaderboard [week|month|all|NAME]  the board (top 10 and your rank); NAME: a competition
   /streak [@USER]                  a streak, points and weakest topic (yours by default)
   /quiz [TOPIC]                    a private practice question, picked by spaced repetition
   /lookup QUERY                    search every topic; /TOPIC QUERY searches one (e.g. /k8s crashloop)

@@ -27,6 +27,7 @@ class TickReport:
     sent: int = 0
     retried: int = 0
     closed: int = 0
+    competitions_ended: int = 0
 
 
 class DailyScheduler:
@@ -74,9 +75,13 @@ class DailyScheduler:
             if result is not None:
                 report.closed += 1
                 await self.dispatcher.publish_result(result)
-        if report.claimed or report.retried or report.closed:
-            log.info("tick: claimed %d, sent %d, retried %d, closed %d", report.claimed,
-                     report.sent, report.retried, report.closed)
+        for competition, board in await self.service.end_due_competitions():
+            report.competitions_ended += 1
+            await self.dispatcher.announce_final_board(competition, board)
+        if report.claimed or report.retried or report.closed or report.competitions_ended:
+            log.info("tick: claimed %d, sent %d, retried %d, closed %d, competitions ended %d",
+                     report.claimed, report.sent, report.retried, report.closed,
+                     report.competitions_ended)
         return report
 
     async def _safe_tick(self) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot import errors
 from bot.delivery import Dispatcher
 from bot.service import Actor, ChannelRef, PostResult, QuestionCard, ScheduleView, StudyService
+from bot.service.cards import Board, CompetitionView
 from bot.study_commands import Competition, PostNow, Setup, Simple, StudyCommand
 
 # Subcommands that change something: the adapter must find out whether the actor is an admin.
@@ -36,11 +37,29 @@ class Closed:
 
 
 @dataclass(frozen=True)
+class CompetitionStarted:
+    competition: CompetitionView
+
+
+@dataclass(frozen=True)
+class CompetitionEnded:
+    competition: CompetitionView
+    board: Board
+
+
+@dataclass(frozen=True)
+class CompetitionList:
+    competitions: tuple[CompetitionView, ...]
+
+
+@dataclass(frozen=True)
 class HelpWanted:
     pass
 
 
-Outcome = Saved | Shown | Posted | Closed | HelpWanted
+Outcome = (Saved | Shown | Posted | Closed | CompetitionStarted | CompetitionEnded
+           | CompetitionList | HelpWanted)
+COMPETITION_USAGE = "/study competition start NAME [DAYS] | end NAME | list"
 
 
 async def execute(
@@ -64,10 +83,16 @@ async def execute(
             return Shown(await service.set_paused(actor, channel, verb == "pause"))
         case Simple(name="schedule"):
             return Shown(await service.schedule(channel))
+        case Competition(args=("start", name)) | Competition(args=("start", name, _)):
+            days = command.args[2] if len(command.args) == 3 else "7"
+            return CompetitionStarted(
+                await service.start_competition(actor, channel, name, days))
+        case Competition(args=("end", name)):
+            return CompetitionEnded(*await service.end_competition(actor, name))
+        case Competition(args=() | ("list",)):
+            return CompetitionList(tuple(await service.list_competitions(actor)))
         case Competition():
-            if not actor.is_admin:
-                raise errors.NotAllowed("run competitions")
-            raise errors.InvalidInput("command", "competition",
-                                      "competitions are not available yet")
+            raise errors.InvalidInput("command", " ".join(command.args),
+                                      f"usage: {COMPETITION_USAGE}")
         case _:
             return HelpWanted()

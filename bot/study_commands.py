@@ -17,6 +17,7 @@ USAGE = {
     "pause": "/study pause",
     "resume": "/study resume",
     "schedule": "/study schedule",
+    "competition": "/study competition start NAME [DAYS] | end NAME | list",
     "help": "/study help",
 }
 

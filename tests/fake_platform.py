@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.service.cards import PostResult, QuestionCard
+from bot.service.cards import Board, CompetitionView, PostResult, QuestionCard
 
 
 @dataclass
 class FakePlatform:
     messages: dict[str, QuestionCard] = field(default_factory=dict)
     results: list[PostResult] = field(default_factory=list)
+    final_boards: list[tuple[CompetitionView, Board]] = field(default_factory=list)
     fail_sends: int = 0  # the next N sends fail before reaching the platform
     lose_replies: int = 0  # the next N sends reach the platform, then the caller dies
     sends: int = 0
@@ -39,6 +40,9 @@ class FakePlatform:
 
     async def show_result(self, result: PostResult) -> None:
         self.results.append(result)
+
+    async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
+        self.final_boards.append((competition, board))
 
     def posts_for(self, channel_id: str) -> list[QuestionCard]:
         return [card for card in self.messages.values() if card.channel_id == channel_id]

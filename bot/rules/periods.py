@@ -27,3 +27,7 @@ def key_of(period: str, today: date) -> str:
     if period == "month":
         return month_key(today)
     return ALL_TIME
+
+
+def competition_key(competition_id: int) -> str:
+    return f"c{competition_id}"

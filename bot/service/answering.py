@@ -14,7 +14,7 @@ from bot.service.cards import (
     QuestionCard,
     Verdict,
 )
-from bot.store import answers, boards, directory, posts
+from bot.store import answers, boards, competitions, directory, posts
 from bot.store.database import Session
 from bot.store.tables import Post
 
@@ -49,10 +49,12 @@ class Answering(ServiceBase):
                 return await self._already(session, post, question, user_id, workspace_id)
             if post.day is not None:
                 await answers.save_streak(session, row.id, user_id, state)
+            running = await competitions.running(session, workspace_id, now)
             await answers.add_score(
                 session, workspace_id=workspace_id, user_id=user_id,
-                periods=periods.keys_for(post.local_date), points=points, correct=correct,
-                topic=self.catalog.topic_of[question.id],
+                periods=(*periods.keys_for(post.local_date),
+                         *map(periods.competition_key, running)),
+                points=points, correct=correct, topic=self.catalog.topic_of[question.id],
             )
             total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
             return AnswerResult(

@@ -201,3 +201,14 @@ class PracticeResult:
     verdict: Verdict
     box: int
     next_due: datetime
+
+
+@dataclass(frozen=True)
+class CompetitionView:
+    name: str
+    starts_at: datetime
+    ends_at: datetime
+    ended: bool
+    platform: str
+    workspace_id: str
+    channel_id: str

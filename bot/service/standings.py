@@ -13,7 +13,8 @@ from bot.service.cards import (
     TopicAccuracy,
     UserStats,
 )
-from bot.store import boards, directory, posts
+from bot.store import boards, competitions, directory, posts
+from bot.store.database import Session
 
 _PERIOD_LABELS = {"week": "This week", "month": "This month", "all": "All time"}
 
@@ -23,33 +24,47 @@ class Standings(ServiceBase):
         self, actor: Actor, period: str = "week", limit: int = 10,
         channel: ChannelRef | None = None,
     ) -> Board:
+        """A board: `week`, `month`, `all`, or a competition's name."""
         period = period.strip().lower() or "week"
-        if period not in periods.PERIODS:
-            raise errors.InvalidInput("period", period, "choose week, month or all")
         async with self.db.transaction() as session:
             workspace_id = await directory.find_workspace(session, actor.platform,
                                                           actor.workspace_id)
-            timezone = "UTC"
-            if workspace_id is not None and channel is not None:
-                row = await directory.find_channel(session, workspace_id, channel.channel_id)
-                timezone = row.timezone if row else "UTC"
-            key = periods.key_of(period, schedule.local_date(self.clock(), timezone))
+            key, label = await self._period(session, workspace_id, period, channel)
             if workspace_id is None:
-                return Board(period, _PERIOD_LABELS[period], ())
-            user_id = await directory.ensure_user(session, workspace_id, actor.user_id,
-                                                  actor.display_name)
+                return Board(period, label, ())
+            user_id = await directory.find_user(session, workspace_id, actor.user_id)
             top = await boards.top(session, workspace_id, key, limit)
             rows = tuple(
                 BoardRow(rank, name, pts, correct, answered, is_caller=uid == user_id)
                 for rank, (uid, name, pts, correct, answered) in enumerate(top, start=1)
             )
             caller = None
-            if not any(r.is_caller for r in rows):
+            if user_id is not None and not any(r.is_caller for r in rows):
                 mine = await boards.score_of(session, workspace_id, key, user_id)
                 if mine is not None:
-                    caller = BoardRow(await boards.rank_of(session, mine), actor.display_name,
+                    caller = BoardRow(await boards.rank_of(session, mine),
+                                      await boards.user_name(session, user_id),
                                       mine.points, mine.correct, mine.answered, is_caller=True)
-            return Board(period, _PERIOD_LABELS[period], rows, caller)
+            return Board(period, label, rows, caller)
+
+    async def _period(self, session: Session, workspace_id: int | None, period: str,
+                      channel: ChannelRef | None) -> tuple[str, str]:
+        """The scores key and the label of a board."""
+        if period in periods.PERIODS:
+            timezone = "UTC"
+            if workspace_id is not None and channel is not None:
+                row = await directory.find_channel(session, workspace_id, channel.channel_id)
+                timezone = row.timezone if row else "UTC"
+            today = schedule.local_date(self.clock(), timezone)
+            return periods.key_of(period, today), _PERIOD_LABELS[period]
+        found = None
+        if workspace_id is not None:
+            found = await competitions.named(session, workspace_id, period)
+        if found is None:
+            raise errors.InvalidInput("period", period,
+                                      "choose week, month, all or a competition's name")
+        state = "final" if found.ended else f"until {found.ends_at:%Y-%m-%d %H:%M} UTC"
+        return periods.competition_key(found.id), f"Competition {found.name} ({state})"
 
     async def stats(self, actor: Actor, channel: ChannelRef | None = None) -> UserStats:
         async with self.db.transaction() as session:

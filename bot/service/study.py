@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.service.answering import Answering
 from bot.service.base import Clock, utc_now
+from bot.service.competitions import Competitions
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
@@ -15,7 +16,7 @@ from bot.service.schedules import Schedules
 from bot.service.standings import Standings
 
 
-class StudyService(Lookups, Schedules, Posting, Answering, Practice, Standings):
+class StudyService(Lookups, Schedules, Posting, Answering, Practice, Standings, Competitions):
     pass
 
 

@@ -88,3 +88,12 @@ async def ensure_user(
                                   User.external_id == external_id)
         )
     ).scalar_one()
+
+
+async def find_user(session: AsyncSession, workspace_id: int, external_id: str) -> int | None:
+    return (
+        await session.execute(
+            select(User.id).where(User.workspace_id == workspace_id,
+                                  User.external_id == external_id)
+        )
+    ).scalar_one_or_none()

@@ -74,7 +74,11 @@ async def get(session: AsyncSession, post_id: int, for_update: bool = False) -> 
 
 
 async def channel_of(session: AsyncSession, post: Post) -> Channel:
-    channel = await session.get(Channel, post.channel_id)
+    return await channel_by_id(session, post.channel_id)
+
+
+async def channel_by_id(session: AsyncSession, channel_id: int) -> Channel:
+    channel = await session.get(Channel, channel_id)
     assert channel is not None
     return channel
 

@@ -205,6 +205,24 @@ class PracticeCard(Base):
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class Competition(Base):
+    """A named window with its own board; answers inside it also score under `c<id>`."""
+
+    __tablename__ = "competitions"
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "name"),
+        Index("ix_competitions_ending", "ended", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
 # Slack OAuth installs, in slack_sdk's own table layout, created by our migrations (not by
 # slack_sdk's create_tables) so every schema change goes through Alembic.
 SLACK_INSTALLATIONS = "slack_installations"

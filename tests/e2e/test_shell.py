@@ -33,6 +33,8 @@ def test_post_three_answers_close_and_leaderboard(tmp_path: Path) -> None:
         "/quiz linux", "B",            # practice: linux.q.perms, answer B; scores nothing
         "/leaderboard all",
         "/streak ada",
+        "/study competition start friday-cup 2", "/study post-now k8s.q.one", "/as dee", "B",
+        "/leaderboard friday-cup", "/study competition end friday-cup",
     ]) + "\n"
     done = run_shell(tmp_path, script)
     out = done.stdout

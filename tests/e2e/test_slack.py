@@ -372,3 +372,24 @@ async def test_setup_by_plain_channel_name(bot, slack) -> None:
                                                 channel="CNAMED"))
     missing = await command(bot, slack, "study", "setup #nowhere 10:15 UTC", channel="COTHER")
     assert "I can't find that channel" in text_of(missing)
+
+
+async def test_competition_board_in_slack(bot, slack) -> None:
+    refused = await command(bot, slack, "study", "competition start spring", user="U4",
+                            channel="CCOMP")
+    assert "Only workspace admins" in text_of(refused)
+    started = await command(bot, slack, "study", "competition start spring 14", channel="CCOMP")
+    assert "Competition spring" in text_of(started)
+    assert "/leaderboard spring" in text_of(started)
+    await command(bot, slack, "study", "post-now", channel="CCOMP")
+    message = slack.messages("CCOMP")[-1]
+    await click(bot, slack, message, "A", "U4", channel="CCOMP")
+    board = await command(bot, slack, "leaderboard", "spring", user="U4", channel="CCOMP")
+    assert "Competition spring" in text_of(board)
+    assert "eve" in text_of(board)
+    assert "no competition" not in text_of(board)
+    ended = await command(bot, slack, "study", "competition end spring", channel="CCOMP")
+    assert "(final)" in text_of(ended)
+    assert "eve" in text_of(ended)
+    listed = await command(bot, slack, "study", "competition list", user="U4", channel="CCOMP")
+    assert "*Competition spring*: ended" in text_of(listed)

@@ -12,7 +12,13 @@ from bot.delivery import Dispatcher
 from bot.messages import HELP, error_text
 from bot.platforms.shell import render
 from bot.service import Actor, ChannelRef, StudyService
-from bot.service.cards import PostResult, PracticeQuestion, QuestionCard
+from bot.service.cards import (
+    Board,
+    CompetitionView,
+    PostResult,
+    PracticeQuestion,
+    QuestionCard,
+)
 from bot.study_commands import parse_study
 
 CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
@@ -49,6 +55,9 @@ class ShellAdapter:
 
     async def show_result(self, result: PostResult) -> None:
         self.say(render.closed(result))
+
+    async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
+        self.say(f"Competition {competition.name} is over.\n" + render.board(board))
 
     async def run(self) -> None:
         interactive = self.stdin.isatty()
@@ -142,5 +151,11 @@ class ShellAdapter:
                 return render.schedule(view)
             case study_actions.Posted() | study_actions.Closed():
                 return ""  # the dispatcher has printed the question or the result
+            case study_actions.CompetitionStarted(competition=view):
+                return "Started. " + render.competition(view)
+            case study_actions.CompetitionEnded(competition=view, board=board):
+                return f"Competition {view.name} is over.\n" + render.board(board)
+            case study_actions.CompetitionList(competitions=views):
+                return render.competitions(views)
             case _:
                 return HELP

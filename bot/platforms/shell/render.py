@@ -7,6 +7,7 @@ from bot.service.cards import (
     AnswerResult,
     Board,
     BoardRow,
+    CompetitionView,
     LookupResult,
     PostResult,
     PracticeQuestion,
@@ -127,3 +128,14 @@ def practice_result(result: PracticeResult) -> str:
     return (f"{_verdict(result.verdict)}\n{_why(result.verdict.key)}\n"
             f"Box {result.box}: it comes back after {result.next_due:%Y-%m-%d %H:%M} UTC. "
             f"/quiz for another.")
+
+
+def competition(view: CompetitionView) -> str:
+    state = "ended" if view.ended else f"runs until {view.ends_at:%Y-%m-%d %H:%M} UTC"
+    return f"Competition {view.name}: {state}. Its board: /leaderboard {view.name}"
+
+
+def competitions(views: tuple[CompetitionView, ...]) -> str:
+    if not views:
+        return "No competitions yet. An admin can start one: /study competition start NAME [DAYS]"
+    return "\n".join(competition(v) for v in views)

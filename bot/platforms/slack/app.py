@@ -106,6 +106,14 @@ class SlackHandlers:
                 return {"text": f"Posted `{card.question_id}`.{hint}"}
             case study_actions.Closed(result=result):
                 return {"text": f"Closed `{result.card.question_id}`."}
+            case study_actions.CompetitionStarted(competition=view):
+                return {"text": "Started. " + blocks.competition(view)}
+            case study_actions.CompetitionEnded(board=board):
+                title, body = blocks.board(board)
+                return {"text": title, "blocks": body}
+            case study_actions.CompetitionList(competitions=views):
+                return {"text": "\n".join(map(blocks.competition, views))
+                        or "No competitions yet: `/study competition start NAME [DAYS]`."}
             case _:
                 return {"text": HELP}
 

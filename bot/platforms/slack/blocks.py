@@ -9,6 +9,7 @@ from bot.service.cards import (
     AnswerResult,
     Board,
     BoardRow,
+    CompetitionView,
     EntryView,
     LookupResult,
     PostResult,
@@ -208,3 +209,10 @@ def practice_result(res: PracticeResult, topic: str | None) -> tuple[str, Blocks
              "action_id": PRACTICE_NEXT_ACTION, "value": topic or ""}]},
     ]
     return head, blocks
+
+
+def competition(view: CompetitionView) -> str:
+    state = "ended" if view.ended else (
+        f"runs until <!date^{int(view.ends_at.timestamp())}^{{date_short_pretty}} {{time}}|"
+        f"{view.ends_at:%Y-%m-%d %H:%M} UTC>")
+    return f"*Competition {escape(view.name)}*: {state}. Its board: `/leaderboard {view.name}`"

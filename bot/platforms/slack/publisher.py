@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack import blocks
-from bot.service.cards import PostResult, QuestionCard
+from bot.service.cards import Board, CompetitionView, PostResult, QuestionCard
 
 log = logging.getLogger("studybot.slack")
 
@@ -62,6 +62,14 @@ class SlackPublisher:
             channel=channel, ts=ts, text=f"Closed: {result.card.prompt}",
             blocks=blocks.result(result),
         )
+
+    async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
+        client = await self.client_for(competition.workspace_id)
+        title, body = blocks.board(board)
+        await client.chat_postMessage(channel=competition.channel_id, text=title, blocks=[
+            {"type": "section", "text": {"type": "mrkdwn",
+                                         "text": f":trophy: *{competition.name}* is over!"}},
+            *body])
 
     async def show_tally(self, card: QuestionCard, answered: int) -> None:
         if not card.message_ref:

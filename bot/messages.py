@@ -6,11 +6,11 @@ from bot import errors
 from bot.study_commands import USAGE
 
 HELP = """studybot: a daily DevOps question, streaks, leaderboards and cheat-sheet lookups.
-  /leaderboard [week|month|all|NAME]  the board (top 10 and your rank); NAME: a competition
-  /streak [@USER]                  a streak, points and weakest topic (yours by default)
-  /quiz [TOPIC]                    a private practice question, picked by spaced repetition
-  /lookup QUERY                    search every topic; /TOPIC QUERY searches one (e.g. /k8s crashloop)
-  /study help                      this help; admins also have:
+  /leaderboard [week|month|all|NAME]  top 10 and your rank; NAME is a competition's board
+  /streak [@USER]                     a streak, points and weakest topic (yours by default)
+  /quiz [TOPIC]                       a private practice question, by spaced repetition
+  /lookup QUERY                       search every topic; /TOPIC QUERY searches one (/k8s crashloop)
+  /study help                         this help; admins also have:
 """ + "\n".join(f"  {usage}" for usage in USAGE.values())
 
 

@@ -30,11 +30,7 @@ class Posting(ServiceBase):
         now = self.clock()
         async with self.db.transaction() as session:
             row = await self.ensure_channel(session, channel, now)
-            card = await self._claim(session, row, now, question_id, counted=True)
-            if card is None:
-                card = await self._claim(session, row, now, question_id, counted=False)
-            assert card is not None
-            return card
+            return await self._claim(session, row, now, question_id)
 
     async def mark_sent_many(self, references: dict[int, str]) -> None:
         async with self.db.transaction() as session:
@@ -44,22 +40,24 @@ class Posting(ServiceBase):
         await self.mark_sent_many({post_id: message_ref})
 
     async def _claim(
-        self, session: Session, row: Channel, now: datetime, question_id: str | None,
-        counted: bool,
-    ) -> QuestionCard | None:
+        self, session: Session, row: Channel, now: datetime, question_id: str | None
+    ) -> QuestionCard:
         day = schedule.local_date(now, row.timezone)
         previous = await posts.latest_counted(session, row.id)
-        if counted and previous is not None and previous.day == day:
-            return None
         chosen = question_id or self.pick_for(row, await posts.history(session, row.id))
         next_post = row.next_due_at if row.scheduled and not row.paused else None
-        post = await posts.claim(
-            session,
-            channel_id=row.id, question_id=chosen, local_date=day, counted=counted,
-            prev_post_id=previous.id if previous else None, now=now,
-            closes_at=schedule.closing_time(now, next_post),
-        )
-        return None if post is None else self.card_for(post, row)
+        fields = {
+            "channel_id": row.id, "question_id": chosen, "local_date": day,
+            "prev_post_id": previous.id if previous else None, "now": now,
+            "closes_at": schedule.closing_time(now, next_post),
+        }
+        post = None
+        if previous is None or previous.day != day:
+            post = await posts.claim(session, counted=True, **fields)
+        if post is None:  # the day already has its counted post (maybe claimed a moment ago)
+            post = await posts.claim(session, counted=False, **fields)
+        assert post is not None  # an extra post has no day, so it never conflicts
+        return self.card_for(post, row)
 
     def pick_for(self, row: Channel, history: list[str]) -> str:
         eligible = [q.id for q in self.catalog.questions_in(row.topics or None)]

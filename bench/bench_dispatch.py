@@ -49,7 +49,6 @@ import random
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
@@ -74,6 +73,7 @@ from bot.service.study import StudyService  # noqa: E402
 from bot.store import migrations  # noqa: E402
 from bot.store.database import Database, create_engine  # noqa: E402
 from bot.store.tables import Channel, Post, Workspace  # noqa: E402
+from tests.scratch_database import create_scratch, drop_scratch  # noqa: E402
 
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CHANNELS_PER_WORKSPACE = 100
@@ -284,26 +284,12 @@ async def create_database(url: str) -> tuple[str, Callable[[], Awaitable[None]]]
             folder.cleanup()
 
         return f"sqlite+aiosqlite:///{folder.name}/bench.db", remove
-    base = make_url(url)
-    name = f"studybot_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(base.render_as_string(hide_password=False),
-                          isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await asyncio.wait_for(conn.execute(text(f'CREATE DATABASE "{name}"')), 10)
-    finally:
-        await admin.dispose()
+    scratch = await create_scratch(url, "studybot_bench")
 
     async def drop() -> None:
-        admin = create_engine(base.render_as_string(hide_password=False),
-                              isolation_level="AUTOCOMMIT")
-        try:
-            async with admin.connect() as conn:
-                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        finally:
-            await admin.dispose()
+        await drop_scratch(scratch, url)
 
-    return base.set(database=name).render_as_string(hide_password=False), drop
+    return scratch, drop
 
 
 async def populate(db: Database, channels: int, due: dt.datetime) -> None:

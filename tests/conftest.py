@@ -7,16 +7,13 @@ of skipping, so CI can never pass on SQLite alone.
 
 from __future__ import annotations
 
-import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
@@ -25,6 +22,7 @@ from bot.service import StudyService
 from bot.store import migrations
 from bot.store.database import Database, create_engine
 from bot.store.tables import Base
+from tests.scratch_database import create_scratch, drop_scratch
 
 DATA = Path(__file__).parent / "data"
 PG_URL = os.environ.get(
@@ -48,32 +46,17 @@ class FakeClock:
 
 
 async def _create_pg_database() -> str | None:
-    url = make_url(PG_URL)
-    name = f"studybot_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = create_engine(url.render_as_string(hide_password=False),
-                          isolation_level="AUTOCOMMIT")
     try:
-        async with admin.connect() as conn:
-            await asyncio.wait_for(conn.execute(text(f'CREATE DATABASE "{name}"')), 10)
+        return await create_scratch(PG_URL, "studybot_test")
     except Exception as exc:  # refused, timed out, bad auth: all mean "not reachable"
         if IN_CI:
             raise RuntimeError(f"PostgreSQL is required in CI but unreachable at {PG_URL}: "
                                f"{exc}") from exc
         return None
-    finally:
-        await admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 async def _drop_pg_database(test_url: str) -> None:
-    url = make_url(test_url)
-    admin = create_engine(url.set(database=make_url(PG_URL).database)
-                          .render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
-    try:
-        async with admin.connect() as conn:
-            await conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
-    finally:
-        await admin.dispose()
+    await drop_scratch(test_url, PG_URL)
 
 
 @pytest.fixture(scope="session")

@@ -24,13 +24,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from aiohttp import web
 
-from tests.e2e.local_server import HOST, serve_local
+from tests.e2e.local_server import HOST, LocalServer, serve_local
 
 DEFAULT_SCOPES = "commands,chat:write,chat:write.public,channels:history,groups:history,users:read"
 
@@ -146,7 +145,7 @@ class SlackError(Exception):
         return {"ok": False, "error": self.error, **self.extra}
 
 
-class FakeSlack:
+class FakeSlack(LocalServer):
     """The Slack Web API (plus response_url endpoints) on 127.0.0.1, on a port the OS picks."""
 
     def __init__(
@@ -206,15 +205,6 @@ class FakeSlack:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> FakeSlack:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:

@@ -38,13 +38,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl
 
 from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 
-from tests.e2e.local_server import HOST, serve_local
+from tests.e2e.local_server import HOST, LocalServer, serve_local
 from tests.e2e.slack_fake import Call, FakeSlack, Json, SlackError
 from tests.e2e.slack_requests import block_actions, slash_command
 
@@ -93,7 +92,7 @@ class Delivery:
         return None if self.acked_at is None else self.acked_at - self.sent_at
 
 
-class FakeSocketMode:
+class FakeSocketMode(LocalServer):
     """Slack's Socket Mode endpoint on 127.0.0.1 (port chosen by the OS) for one app token."""
 
     def __init__(self, slack: FakeSlack, *, app_token: str = DEFAULT_APP_TOKEN,
@@ -140,15 +139,6 @@ class FakeSocketMode:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> FakeSocketMode:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:

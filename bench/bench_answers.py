@@ -50,10 +50,10 @@ from bench_dispatch import CpuMeter, LoopLag, create_database, percentile  # noq
 
 from bot import paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
-from bot.catalog.search import SearchIndex  # noqa: E402
+from bot.catalog.search.index import SearchIndex  # noqa: E402
 from bot.rules import periods  # noqa: E402
-from bot.service.cards import Actor, ChannelRef, QuestionCard  # noqa: E402
 from bot.service.study import StudyService  # noqa: E402
+from bot.service.views import Actor, ChannelRef, QuestionCard  # noqa: E402
 from bot.store import migrations  # noqa: E402
 from bot.store.database import Database, create_engine  # noqa: E402
 from bot.store.tables import Answer, Post, Score, TopicScore, User, Workspace  # noqa: E402

@@ -61,15 +61,15 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import bot.scheduler as scheduler_module  # noqa: E402
+import bot.delivery.scheduler as scheduler_module  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
-from bot.catalog.search import SearchIndex  # noqa: E402
-from bot.delivery import Dispatcher  # noqa: E402
+from bot.catalog.search.index import SearchIndex  # noqa: E402
+from bot.delivery.dispatcher import Dispatcher  # noqa: E402
+from bot.delivery.scheduler import DailyScheduler  # noqa: E402
 from bot.rules.schedule import ALL_DAYS  # noqa: E402
-from bot.scheduler import DailyScheduler  # noqa: E402
-from bot.service.cards import PostResult, QuestionCard  # noqa: E402
 from bot.service.daily import DailyPolicy, claim_due  # noqa: E402
 from bot.service.study import StudyService  # noqa: E402
+from bot.service.views import PostResult, QuestionCard  # noqa: E402
 from bot.store import migrations  # noqa: E402
 from bot.store.database import Database, create_engine  # noqa: E402
 from bot.store.tables import Channel, Post, Workspace  # noqa: E402

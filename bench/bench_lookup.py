@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.catalog.catalog import Catalog  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
-from bot.catalog.search import SearchIndex  # noqa: E402
+from bot.catalog.search.index import SearchIndex  # noqa: E402
 
 QUERIES = ROOT / "tests" / "data" / "lookup_queries.yaml"
 

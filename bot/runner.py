@@ -13,11 +13,11 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
-from bot.app import App, open_app
+from bot.bootstrap import App, open_app
 from bot.catalog.loader import ContentError
 from bot.config import Settings
-from bot.delivery import Dispatcher, Publisher
-from bot.scheduler import DailyScheduler
+from bot.delivery.dispatcher import Dispatcher, Publisher
+from bot.delivery.scheduler import DailyScheduler
 from bot.service.daily import DailyPolicy
 
 log = logging.getLogger("studybot")
@@ -91,9 +91,9 @@ async def _run_shell(app: App, user: str) -> int:
 
 
 async def _run_servers(app: App) -> int:
+    from bot.delivery.tally import TallyUpdates
     from bot.platforms.slack.app import SlackHandlers
     from bot.platforms.slack.bolt import build_runtime
-    from bot.platforms.slack.tally import TallyUpdates
     from bot.web import build_web_app, serve
 
     settings = app.settings

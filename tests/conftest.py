@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
-from bot.catalog.search import SearchIndex
+from bot.catalog.search.index import SearchIndex
 from bot.service import StudyService
 from bot.store import migrations
 from bot.store.database import Database, create_engine

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.service.cards import Board, CompetitionView, PostResult, QuestionCard
+from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
 
 @dataclass

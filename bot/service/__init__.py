@@ -1,6 +1,7 @@
 """The study service: platform-neutral use cases, one transaction each."""
 
-from bot.service.cards import (
+from bot.service.study import StudyService
+from bot.service.views import (
     Actor,
     AnswerResult,
     Board,
@@ -11,7 +12,6 @@ from bot.service.cards import (
     ScheduleView,
     UserStats,
 )
-from bot.service.study import StudyService
 
 __all__ = [
     "Actor",

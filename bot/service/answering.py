@@ -6,7 +6,7 @@ from bot import errors
 from bot.catalog.model import Question
 from bot.rules import periods, scoring, streaks
 from bot.service.base import ServiceBase, answer_key
-from bot.service.cards import (
+from bot.service.views import (
     LETTERS,
     Actor,
     AnswerResult,

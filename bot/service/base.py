@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from bot import errors
 from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
-from bot.catalog.search import SearchIndex
+from bot.catalog.search.index import SearchIndex
 from bot.rules import schedule
-from bot.service.cards import (
+from bot.service.views import (
     LETTERS,
     Actor,
     AnswerKey,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot import errors
 from bot.rules import periods
 from bot.service.base import ServiceBase, require_admin
-from bot.service.cards import Actor, Board, ChannelRef, CompetitionView
+from bot.service.views import Actor, Board, ChannelRef, CompetitionView
 from bot.store import competitions, directory, posts
 from bot.store.database import Session
 from bot.store.tables import Competition

@@ -9,8 +9,8 @@ from datetime import timedelta
 
 from bot import errors
 from bot.rules import schedule
-from bot.service.cards import QuestionCard
 from bot.service.study import StudyService
+from bot.service.views import QuestionCard
 from bot.store import claims, posts
 
 log = logging.getLogger("studybot.daily")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot import errors
-from bot.catalog.search import Hit
+from bot.catalog.search.index import Hit
 from bot.service.base import ServiceBase
-from bot.service.cards import (
+from bot.service.views import (
     EntryView,
     LookupResult,
 )

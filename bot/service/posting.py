@@ -7,7 +7,7 @@ from datetime import datetime
 from bot import errors
 from bot.rules import picking, schedule
 from bot.service.base import ServiceBase, answer_key, require_admin
-from bot.service.cards import (
+from bot.service.views import (
     Actor,
     ChannelRef,
     PostResult,

@@ -7,7 +7,7 @@ import zlib
 from bot import errors
 from bot.rules import repetition
 from bot.service.base import ServiceBase, answer_key
-from bot.service.cards import (
+from bot.service.views import (
     LETTERS,
     Actor,
     PracticeQuestion,

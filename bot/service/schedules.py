@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import errors
 from bot.rules import schedule
 from bot.service.base import ServiceBase, require_admin, schedule_of
-from bot.service.cards import (
+from bot.service.views import (
     Actor,
     ChannelRef,
     ScheduleView,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import errors
 from bot.rules import periods, schedule, streaks
 from bot.service.base import ServiceBase
-from bot.service.cards import (
+from bot.service.views import (
     Actor,
     Board,
     BoardRow,

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from bot import errors
-from bot.delivery import Dispatcher
-from bot.scheduler import DailyScheduler
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.scheduler import DailyScheduler
 from bot.service import Actor, ChannelRef, StudyService
 from tests.fake_platform import FakePlatform
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.search import SearchIndex
+from bot.catalog.search.index import SearchIndex
 from bot.service import Actor, ChannelRef, StudyService
 from bot.store.database import Database, create_engine
 from bot.store.tables import Answer, Score
@@ -63,8 +63,8 @@ async def test_two_schedulers_share_200_due_channels_without_duplicates(
 ) -> None:
     from datetime import UTC, datetime, timedelta
 
-    from bot.delivery import Dispatcher
-    from bot.scheduler import DailyScheduler
+    from bot.delivery.dispatcher import Dispatcher
+    from bot.delivery.scheduler import DailyScheduler
     from bot.service.daily import DailyPolicy
     from tests.fake_platform import FakePlatform
 

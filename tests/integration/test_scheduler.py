@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.delivery import Dispatcher
-from bot.scheduler import DailyScheduler
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.scheduler import DailyScheduler
 from bot.service import Actor, ChannelRef, StudyService
 from bot.service.daily import DailyPolicy
 from tests.conftest import FakeClock

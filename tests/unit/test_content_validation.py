@@ -11,7 +11,7 @@ import pytest
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import ContentError, load, validate
-from bot.content_commands import register
+from bot.cli.content import register
 from bot.paths import content_dir
 
 TOPICS = {"terraform", "aws", "cicd", "k8s", "linux", "monitoring", "reliability", "security",

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.catalog.content_yaml import to_yaml
-from bot.catalog.importer import ImportProblem, import_cheatsheet
+from bot.authoring.content_yaml import to_yaml
+from bot.authoring.importer import ImportProblem, import_cheatsheet
+from bot.authoring.markdown_blocks import cells
+from bot.authoring.naming import anchor
 from bot.catalog.loader import validate
-from bot.catalog.markdown_blocks import cells
 from bot.catalog.model import BODY_MAX, TITLE_MAX
-from bot.catalog.naming import anchor
-from bot.content_commands import register
+from bot.cli.content import register
 
 # A copy of ../shared/cheatsheet.md, the sheet the bundled content was written from.
 SHEET = Path(__file__).resolve().parents[1] / "data" / "cheatsheet.md"

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
-from bot.catalog.search import Hit, SearchIndex
-from bot.catalog.synonyms import concepts
-from bot.catalog.terms import stem, words
-from bot.content_commands import register
+from bot.catalog.search.index import Hit, SearchIndex
+from bot.catalog.search.synonyms import concepts
+from bot.catalog.search.terms import stem, words
+from bot.cli.content import register
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "content"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot import errors
-from bot.study_commands import (
+from bot.chat.study_text import (
     ChannelMention,
     PostNow,
     Setup,

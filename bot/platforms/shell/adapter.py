@@ -7,19 +7,20 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot import errors, study_actions
-from bot.delivery import Dispatcher
-from bot.messages import HELP, error_text
+from bot import errors
+from bot.chat import actions as study_actions
+from bot.chat.study_text import parse_study
+from bot.chat.wording import HELP, error_text
+from bot.delivery.dispatcher import Dispatcher
 from bot.platforms.shell import render
 from bot.service import Actor, ChannelRef, StudyService
-from bot.service.cards import (
+from bot.service.views import (
     Board,
     CompetitionView,
     PostResult,
     PracticeQuestion,
     QuestionCard,
 )
-from bot.study_commands import parse_study
 
 CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
 

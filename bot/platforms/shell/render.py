@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.service.cards import (
+from bot.service.views import (
     AnswerKey,
     AnswerResult,
     Board,

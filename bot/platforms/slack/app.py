@@ -10,14 +10,15 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot import errors, metrics, study_actions
-from bot.delivery import Dispatcher
-from bot.messages import HELP, error_text
+from bot import errors, metrics
+from bot.chat import actions as study_actions
+from bot.chat.study_text import ChannelMention, Setup, parse_study, parse_user
+from bot.chat.wording import HELP, error_text
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.tally import TallyUpdates
 from bot.platforms.slack import blocks
 from bot.platforms.slack.admins import is_admin
-from bot.platforms.slack.tally import TallyUpdates
 from bot.service import Actor, AnswerResult, ChannelRef, StudyService
-from bot.study_commands import ChannelMention, Setup, parse_study, parse_user
 
 log = logging.getLogger("studybot.slack")
 

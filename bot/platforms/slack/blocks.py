@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.platforms.slack.mrkdwn import escape, to_mrkdwn
-from bot.service.cards import (
+from bot.service.views import (
     AnswerResult,
     Board,
     BoardRow,

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.platforms.slack import blocks
-from bot.service.cards import Board, CompetitionView, PostResult, QuestionCard
+from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
 log = logging.getLogger("studybot.slack")
 

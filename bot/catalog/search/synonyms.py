@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.catalog.terms import words
+from bot.catalog.search.terms import words
 
 _GROUPS = """
 k8s | kubernetes | kube

@@ -25,8 +25,8 @@ from rapidfuzz.distance import OSA
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.model import Entry, Topic
-from bot.catalog.synonyms import SINGLE_WORD_FORMS, concepts
-from bot.catalog.terms import Word, stem, words
+from bot.catalog.search.synonyms import SINGLE_WORD_FORMS, concepts
+from bot.catalog.search.terms import Word, stem, words
 
 # Field weights and BM25 length normalisation; the body is long and says many things in passing.
 _FIELDS: dict[str, tuple[float, float]] = {

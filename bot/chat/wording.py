@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot import errors
-from bot.study_commands import USAGE
+from bot.chat.study_text import USAGE
 
 HELP = """studybot: a daily DevOps question, streaks, leaderboards and cheat-sheet lookups.
   /leaderboard [week|month|all|NAME]  top 10 and your rank; NAME is a competition's board

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
-from bot.catalog.search import SearchIndex
+from bot.catalog.search.index import SearchIndex
 from bot.config import Settings
 from bot.service import StudyService
 from bot.service.study import Clock, utc_now

@@ -14,7 +14,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import metrics
-from bot.delivery import Dispatcher
+from bot.delivery.dispatcher import Dispatcher
 from bot.service.daily import DailyPolicy, claim_due, reclaim_unsent
 from bot.service.study import StudyService
 

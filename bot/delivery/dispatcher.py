@@ -10,8 +10,8 @@ from typing import Protocol
 from aiolimiter import AsyncLimiter
 
 from bot import metrics
-from bot.service.cards import Board, CompetitionView, PostResult, QuestionCard
 from bot.service.study import StudyService
+from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
 log = logging.getLogger("studybot.delivery")
 

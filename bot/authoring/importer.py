@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.catalog.markdown_blocks import Fence, Heading, Prose, Rule, Table, blocks
+from bot.authoring.markdown_blocks import Fence, Heading, Prose, Rule, Table, blocks
+from bot.authoring.naming import anchor, clean, entry_slug, shorten, slugify, title_case, unique
 from bot.catalog.model import BODY_MAX, KEYWORD_MAX, SLUG_PATTERN, TITLE_MAX
-from bot.catalog.naming import anchor, clean, entry_slug, shorten, slugify, title_case, unique
 
 _QUESTION_HEADERS = {"question", "questions", "q"}
 _SHELL_LANGUAGES = {"bash", "sh", "shell", "console", "zsh", "terminal"}

@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from bot.authoring.content_yaml import to_yaml
+from bot.authoring.importer import ImportProblem, import_cheatsheet
 from bot.catalog.catalog import Catalog
-from bot.catalog.content_yaml import to_yaml
-from bot.catalog.importer import ImportProblem, import_cheatsheet
 from bot.catalog.loader import Problem, content_files, validate
 from bot.catalog.model import SLUG_PATTERN
-from bot.catalog.search import SearchIndex
+from bot.catalog.search.index import SearchIndex
 from bot.config import SettingsError, load_settings
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import errors
-from bot.delivery import Dispatcher
+from bot.chat.study_text import Competition, PostNow, Setup, Simple, StudyCommand
+from bot.delivery.dispatcher import Dispatcher
 from bot.service import Actor, ChannelRef, PostResult, QuestionCard, ScheduleView, StudyService
-from bot.service.cards import Board, CompetitionView
-from bot.study_commands import Competition, PostNow, Setup, Simple, StudyCommand
+from bot.service.views import Board, CompetitionView
 
 # Subcommands that change something: the adapter must find out whether the actor is an admin.
 ADMIN_ONLY = frozenset({"setup", "post-now", "close", "pause", "resume", "competition"})

@@ -1,0 +1,1 @@
+"""Turning the cheat sheet (Markdown) into content files; never loaded by the running bot."""

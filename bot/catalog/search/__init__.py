@@ -1,0 +1,1 @@
+"""Lookup search over the catalog: an index, word forms and synonyms."""

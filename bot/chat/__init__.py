@@ -1,0 +1,1 @@
+"""What every chat platform shares: commands, routing, replies, button ids, Markdown."""

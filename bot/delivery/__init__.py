@@ -1,0 +1,1 @@
+"""Getting questions and results onto the platforms: dispatch, the scheduler tick, the live tally."""

@@ -98,6 +98,7 @@ class RateLimitedPlatform:
 
     def __init__(self, limit: int, latency: tuple[float, float], seed: int = 4) -> None:
         self.limit = limit
+        self.rate_per_second = float(limit)  # what we pace at; the run sets it below the limit
         self.latency = latency
         self.rng = random.Random(seed)
         self.window: deque[float] = deque()
@@ -171,6 +172,7 @@ class InstantPublisher:
 
     def __init__(self) -> None:
         self.sent: Counter[int] = Counter()
+        self.rate_per_second = 1e9
 
     async def send_question(self, card: QuestionCard) -> str:
         self.sent[card.post_id] += 1
@@ -368,8 +370,7 @@ async def claim_ceiling(service: StudyService, policy: DailyPolicy) -> dict[str,
 async def pipeline_ceiling(service: StudyService, policy: DailyPolicy,
                            concurrency: int) -> dict[str, Any]:
     publisher = InstantPublisher()
-    dispatcher = Dispatcher(service, {PLATFORM: publisher}, rate_per_second=1e9,
-                            concurrency=concurrency)
+    dispatcher = Dispatcher(service, {PLATFORM: publisher}, concurrency=concurrency)
     scheduler = DailyScheduler(service, dispatcher, policy)
     start = time.perf_counter()
     with CpuMeter() as cpu:
@@ -382,8 +383,8 @@ async def pipeline_ceiling(service: StudyService, policy: DailyPolicy,
 async def dispatch(service: StudyService, clock: BenchClock, policy: DailyPolicy,
                    platform: RateLimitedPlatform, our_rate: float, concurrency: int,
                    expected: int, max_ticks: int) -> dict[str, Any]:
-    dispatcher = Dispatcher(service, {PLATFORM: platform}, rate_per_second=our_rate,
-                            concurrency=concurrency)
+    platform.rate_per_second = our_rate  # how fast we pace ourselves under its limit
+    dispatcher = Dispatcher(service, {PLATFORM: platform}, concurrency=concurrency)
     scheduler = DailyScheduler(service, dispatcher, policy)
     claims = ClaimLog()
     original = scheduler_module.claim_due

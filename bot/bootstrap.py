@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
 from bot.catalog.search.index import SearchIndex
+from bot.chat.commands import Registry, build_registry
+from bot.chat.router import Router
 from bot.config import Settings
+from bot.delivery.dispatcher import Dispatcher, Publisher
+from bot.delivery.scheduler import DailyScheduler
+from bot.delivery.tally import Tally
 from bot.service import StudyService
+from bot.service.daily import DailyPolicy
 from bot.service.study import Clock, utc_now
 from bot.store import migrations
 from bot.store.database import Database, open_database
@@ -42,3 +49,32 @@ async def open_app(settings: Settings, clock: Clock = utc_now, migrate: bool = T
     log.info("content: %d topics, %d entries, %d questions; database: %s",
              len(catalog.topics), len(catalog.entries), len(catalog.questions), db.dialect)
     return App(settings, db, catalog, StudyService(db, catalog, index, clock))
+
+
+def registry_for(catalog: Catalog) -> Registry:
+    topics = sorted(catalog.topics.values(), key=lambda t: t.slug)
+    return build_registry((t.slug, t.title, tuple(t.aliases)) for t in topics)
+
+
+@dataclass
+class Chat:
+    """What every platform runtime shares: the router and the daily-question machinery."""
+
+    registry: Registry
+    dispatcher: Dispatcher
+    tally: Tally
+    router: Router
+    scheduler: DailyScheduler
+
+
+def build_chat(app: App, publishers: dict[str, Publisher]) -> Chat:
+    settings = app.settings
+    registry = registry_for(app.catalog)
+    dispatcher = Dispatcher(app.service, publishers)
+    tally = Tally(app.service, dispatcher.show_tally, settings.tally_interval_seconds)
+    scheduler = DailyScheduler(
+        app.service, dispatcher, DailyPolicy(grace=timedelta(hours=settings.catchup_grace_hours)),
+        interval_seconds=settings.scheduler_tick_seconds,
+    )
+    return Chat(registry, dispatcher, tally, Router(app.service, dispatcher, tally, registry),
+                scheduler)

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     content_dir: Path = Field(default_factory=content_dir)
     catchup_grace_hours: float = Field(default=6.0, ge=0, le=24)
+    # How often due posts, closes and competition ends are looked for; tests set it small.
+    scheduler_tick_seconds: float = Field(default=20.0, gt=0, le=3600)
+    # How long clicks are gathered into one edit of a question's "N answered" line.
+    tally_interval_seconds: float = Field(default=3.0, gt=0, le=600)
 
     discord_token: SecretStr | None = None
     discord_guild_ids: IntList = Field(default_factory=list)

@@ -15,6 +15,8 @@ ANSWERS = Counter("studybot_answers", "Answer clicks by outcome (correct, wrong,
                   ["platform", "outcome"], registry=REGISTRY)
 LOOKUPS = Counter("studybot_lookups", "Lookups, by whether an entry matched",
                   ["platform", "matched"], registry=REGISTRY)
+COMMANDS = Counter("studybot_commands", "Commands and clicks by outcome (ok, refused, failed)",
+                   ["platform", "command", "outcome"], registry=REGISTRY)
 TICK_SECONDS = Histogram("studybot_scheduler_tick_seconds", "Duration of a scheduler tick",
                          registry=REGISTRY, buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300))
 

@@ -7,18 +7,15 @@ import contextlib
 import logging
 import signal
 import sys
-from datetime import timedelta
 
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncApp
-from slack_sdk.errors import SlackApiError
+from aiohttp import web
 
-from bot.bootstrap import App, open_app
+from bot import platforms
+from bot.bootstrap import App, Chat, build_chat, open_app
 from bot.catalog.loader import ContentError
 from bot.config import Settings
-from bot.delivery.dispatcher import Dispatcher, Publisher
-from bot.delivery.scheduler import DailyScheduler
-from bot.service.daily import DailyPolicy
+from bot.platforms import RunOptions, Runtime, StartupError
+from bot.web import build_web_app, serve
 
 log = logging.getLogger("studybot")
 
@@ -31,21 +28,8 @@ def choose_platforms(settings: Settings, requested: str) -> list[str]:
     return enabled or ["shell"]
 
 
-def _scheduler(app: App, publishers: dict[str, Publisher]) -> tuple[Dispatcher, DailyScheduler]:
-    dispatcher = Dispatcher(app.service, publishers)
-    policy = DailyPolicy(grace=timedelta(hours=app.settings.catchup_grace_hours))
-    return dispatcher, DailyScheduler(app.service, dispatcher, policy)
-
-
 async def run(settings: Settings, requested: str, user: str) -> int:
-    platforms = choose_platforms(settings, requested)
-    if "discord" in platforms:
-        # Not built yet: say so, and run whatever else is configured.
-        print("studybot: the Discord adapter is not available yet; DISCORD_TOKEN is ignored",
-              file=sys.stderr)
-        platforms.remove("discord")
-        if not platforms:
-            return 2
+    names = choose_platforms(settings, requested)
     try:
         app = await open_app(settings)
     except ContentError as exc:
@@ -54,77 +38,57 @@ async def run(settings: Settings, requested: str, user: str) -> int:
             print(problem, file=sys.stderr)
         return 1
     try:
-        if platforms == ["shell"]:
-            return await _run_shell(app, user)
-        return await _run_servers(app)
+        return await _serve(app, names, RunOptions(user=user))
+    except StartupError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
     finally:
         await app.close()
 
 
-async def _socket_mode(slack_app: AsyncApp, app_token: str) -> AsyncSocketModeHandler | None:
-    """Connect Socket Mode, or say why not: slack_sdk would otherwise retry a refused token
-    forever while the bot looks healthy."""
+async def _serve(app: App, names: list[str], options: RunOptions) -> int:
+    runtimes = [platforms.build(name, app.settings, app, options) for name in names]
+    chat = build_chat(app, {r.name: r.publisher for r in runtimes})
+    web_runner = None
+    if names != ["shell"]:  # the pure terminal serves no HTTP
+        routes = [route for runtime in runtimes for route in runtime.routes()]
+        web_runner = await serve(build_web_app(app.db, routes), app.settings.port)
+    started: list[Runtime] = []
     try:
-        await slack_app.client.apps_connections_open(app_token=app_token)
-    except SlackApiError as exc:
-        print(f"studybot: SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})",
-              file=sys.stderr)
-        return None
-    handler = AsyncSocketModeHandler(slack_app, app_token)
-    await handler.connect_async()
-    log.info("Slack Socket Mode connected")
-    return handler
-
-
-async def _run_shell(app: App, user: str) -> int:
-    from bot.platforms.shell.adapter import ShellAdapter
-
-    shell = ShellAdapter(app.service, user)
-    dispatcher, scheduler = _scheduler(app, {"shell": shell})
-    shell.dispatcher = dispatcher
-    scheduler.start()
-    try:
-        await shell.run()
+        for runtime in runtimes:
+            await runtime.start(chat)
+            started.append(runtime)
+        chat.scheduler.start()
+        log.info("studybot is running: %s", ", ".join(names))
+        await _until_stopped(started)
+        return 0
     finally:
-        await scheduler.stop()
-    return 0
+        await _shut_down(chat, started, web_runner)
 
 
-async def _run_servers(app: App) -> int:
-    from bot.delivery.tally import TallyUpdates
-    from bot.platforms.slack.app import SlackHandlers
-    from bot.platforms.slack.bolt import build_runtime
-    from bot.web import build_web_app, serve
-
-    settings = app.settings
-    try:
-        slack = build_runtime(settings, app.db.engine)
-    except ValueError as exc:
-        print(f"studybot: {exc}", file=sys.stderr)
-        return 2
-    dispatcher, scheduler = _scheduler(app, {"slack": slack.publisher})
-    tally = TallyUpdates(app.service, slack.publisher)
-    SlackHandlers(app.service, dispatcher, tally, settings.slack_admin_group).register(slack.app)
+async def _until_stopped(runtimes: list[Runtime]) -> None:
+    """Until SIGINT/SIGTERM, or until a runtime ends by itself (the terminal's input ran out)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    web_runner = await serve(build_web_app(app.db, slack.app, slack.oauth), settings.port)
-    socket_mode = None
+    waiters = [asyncio.create_task(stop.wait())] + [asyncio.create_task(r.finished()) for r in runtimes]
     try:
-        if settings.slack_app_token is not None:
-            socket_mode = await _socket_mode(slack.app, settings.slack_app_token.get_secret_value())
-            if socket_mode is None:
-                return 2
-        scheduler.start()
-        log.info("studybot is running: Slack over HTTP on port %d%s", settings.port,
-                 " and Socket Mode" if socket_mode else "")
-        await stop.wait()
+        await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        await scheduler.stop()
-        await tally.flush()
-        if socket_mode is not None:
-            await socket_mode.close_async()
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def _shut_down(chat: Chat, runtimes: list[Runtime], web_runner: web.AppRunner | None) -> None:
+    """Stop taking requests, finish what was acknowledged, then close."""
+    if web_runner is not None:
+        for site in list(web_runner.sites):
+            await site.stop()
+    await chat.scheduler.stop()
+    for runtime in reversed(runtimes):
+        await runtime.stop()
+    await chat.tally.flush()
+    if web_runner is not None:
         await web_runner.cleanup()
-    return 0

@@ -1,12 +1,11 @@
-"""The bot's HTTP server: Slack's endpoints beside /healthz and /readyz."""
+"""The bot's HTTP server: /healthz, /readyz and /metrics, plus the routes platforms bring."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.async_app import AsyncApp
 from sqlalchemy import text
 
 from bot import metrics
@@ -15,7 +14,7 @@ from bot.store.database import Database
 log = logging.getLogger("studybot.web")
 
 
-def build_web_app(db: Database, slack: AsyncApp | None = None, oauth: bool = False) -> web.Application:
+def build_web_app(db: Database, routes: Iterable[web.RouteDef] = ()) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
 
     async def healthz(_: web.Request) -> web.Response:
@@ -37,27 +36,7 @@ def build_web_app(db: Database, slack: AsyncApp | None = None, oauth: bool = Fal
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics_page)
     app.router.add_get("/readyz", readyz)
-
-    if slack is not None:
-        async def bolt(request: web.Request) -> web.Response:
-            response = await slack.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(response)
-
-        app.router.add_post("/slack/events", bolt)
-        flow = slack.oauth_flow
-        if oauth and flow is not None:
-            # Bolt leaves routing by path to the adapter: the install page and the redirect
-            # are the OAuth flow's, not the event dispatcher's.
-            async def install(request: web.Request) -> web.Response:
-                bolt_request = await to_bolt_request(request)
-                return await to_aiohttp_response(await flow.handle_installation(bolt_request))
-
-            async def redirect(request: web.Request) -> web.Response:
-                bolt_request = await to_bolt_request(request)
-                return await to_aiohttp_response(await flow.handle_callback(bolt_request))
-
-            app.router.add_get(flow.install_path, install)
-            app.router.add_get(flow.redirect_uri_path, redirect)
+    app.router.add_routes(list(routes))
     return app
 
 

@@ -19,6 +19,8 @@ class FakePlatform:
     fail_sends: int = 0  # the next N sends fail before reaching the platform
     lose_replies: int = 0  # the next N sends reach the platform, then the caller dies
     sends: int = 0
+    tallies: list[tuple[int, int]] = field(default_factory=list)  # (post id, answered)
+    rate_per_second: float = 10_000.0
 
     async def send_question(self, card: QuestionCard) -> str:
         self.sends += 1
@@ -43,6 +45,9 @@ class FakePlatform:
 
     async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
         self.final_boards.append((competition, board))
+
+    async def show_tally(self, card: QuestionCard, answered: int) -> None:
+        self.tallies.append((card.post_id, answered))
 
     def posts_for(self, channel_id: str) -> list[QuestionCard]:
         return [card for card in self.messages.values() if card.channel_id == channel_id]

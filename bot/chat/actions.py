@@ -1,98 +1,114 @@
-"""Carrying out a parsed `/study` command, the same for every platform; adapters only render."""
+"""What each command does: one use case of the service, one reply. The same on every platform."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from bot import errors
-from bot.chat.study_text import Competition, PostNow, Setup, Simple, StudyCommand
-from bot.delivery.dispatcher import Dispatcher
-from bot.service import Actor, ChannelRef, PostResult, QuestionCard, ScheduleView, StudyService
-from bot.service.views import Board, CompetitionView
-
-# Subcommands that change something: the adapter must find out whether the actor is an admin.
-ADMIN_ONLY = frozenset({"setup", "post-now", "close", "pause", "resume", "competition"})
+from bot import errors, metrics
+from bot.chat import replies
+from bot.chat.context import Call
+from bot.chat.reply import Reply
+from bot.service.views import Actor, ChannelRef
 
 
-@dataclass(frozen=True)
-class Saved:
-    view: ScheduleView
+async def lookup(call: Call) -> Reply:
+    topic = call.command.topic
+    found = call.service.lookup(call.text("query"), topic=topic)
+    metrics.LOOKUPS.labels(call.context.actor.platform, str(found.best is not None).lower()).inc()
+    return replies.lookup(found)
 
 
-@dataclass(frozen=True)
-class Shown:
-    view: ScheduleView
+async def leaderboard(call: Call) -> Reply:
+    board = await call.service.leaderboard(call.context.actor, call.text("period", "week"),
+                                           channel=call.context.channel)
+    return replies.board(board)
 
 
-@dataclass(frozen=True)
-class Posted:
-    card: QuestionCard
-    delivered: bool
-    channel_scheduled: bool
+async def streak(call: Call) -> Reply:
+    return replies.stats(await call.service.stats(await _subject(call), call.context.channel))
 
 
-@dataclass(frozen=True)
-class Closed:
-    result: PostResult
+async def _subject(call: Call) -> Actor:
+    """`/streak` is about the caller, or about the person it names."""
+    named = call.args.get("user")
+    if isinstance(named, Actor):
+        return named
+    if not isinstance(named, str) or not named:
+        return call.context.actor
+    found = await call.context.hooks.find_user(call.context.actor, named)
+    if found is None:
+        raise errors.InvalidInput("user", named, "mention someone, e.g. /streak @ada")
+    return found
 
 
-@dataclass(frozen=True)
-class CompetitionStarted:
-    competition: CompetitionView
+async def quiz(call: Call) -> Reply:
+    asked = call.text("topic") or None
+    card = await call.service.practice(call.context.actor, asked)
+    return replies.practice(card, call.service.catalog.resolve_topic(asked) if asked else None)
 
 
-@dataclass(frozen=True)
-class CompetitionEnded:
-    competition: CompetitionView
-    board: Board
+async def show_help(call: Call) -> Reply:
+    return replies.help_text(call.registry.help_lines())
 
 
-@dataclass(frozen=True)
-class CompetitionList:
-    competitions: tuple[CompetitionView, ...]
+async def setup(call: Call) -> Reply:
+    here = call.context.channel
+    target = await _target(call, here)
+    view = await call.service.configure_channel(
+        call.context.actor, target, call.text("time"), call.text("timezone"),
+        call.text("days", "mon-fri"), list(call.words("topics")))
+    return replies.schedule(view, saved=True)
 
 
-@dataclass(frozen=True)
-class HelpWanted:
-    pass
+async def _target(call: Call, here: ChannelRef) -> ChannelRef:
+    """The channel a setup names, when it names one."""
+    named = call.args.get("channel")
+    if isinstance(named, ChannelRef):
+        return named
+    if not isinstance(named, str) or not named:
+        return here
+    found = await call.context.hooks.find_channel(here, named)
+    if found is None:
+        raise errors.InvalidInput("channel", named, "I can't find that channel; pick it from the "
+                                  "autocomplete or run the command there")
+    return found
 
 
-Outcome = (Saved | Shown | Posted | Closed | CompetitionStarted | CompetitionEnded
-           | CompetitionList | HelpWanted)
-COMPETITION_USAGE = "/study competition start NAME [DAYS] | end NAME | list"
+async def post_now(call: Call) -> Reply:
+    channel = call.context.channel
+    card = await call.service.post_now(call.context.actor, channel, call.text("question") or None)
+    delivered = await call.dispatcher.deliver(card) is not None
+    return replies.posted(card, delivered, (await call.service.schedule(channel)).scheduled)
 
 
-async def execute(
-    service: StudyService, dispatcher: Dispatcher, actor: Actor, channel: ChannelRef,
-    command: StudyCommand, target: ChannelRef | None = None,
-) -> Outcome:
-    """Run the command in `channel`; `target` is the channel a setup names, when another."""
-    match command:
-        case Setup(time=time, timezone=zone, days=days, topics=topics):
-            return Saved(await service.configure_channel(actor, target or channel, time, zone,
-                                                         days, list(topics)))
-        case PostNow(question_id=question_id):
-            card = await service.post_now(actor, channel, question_id)
-            delivered = await dispatcher.deliver(card) is not None
-            return Posted(card, delivered, (await service.schedule(channel)).scheduled)
-        case Simple(name="close"):
-            result = await service.close_latest(actor, channel)
-            await dispatcher.publish_result(result)
-            return Closed(result)
-        case Simple(name="pause" | "resume" as verb):
-            return Shown(await service.set_paused(actor, channel, verb == "pause"))
-        case Simple(name="schedule"):
-            return Shown(await service.schedule(channel))
-        case Competition(args=("start", name)) | Competition(args=("start", name, _)):
-            days = command.args[2] if len(command.args) == 3 else "7"
-            return CompetitionStarted(
-                await service.start_competition(actor, channel, name, days))
-        case Competition(args=("end", name)):
-            return CompetitionEnded(*await service.end_competition(actor, name))
-        case Competition(args=() | ("list",)):
-            return CompetitionList(tuple(await service.list_competitions(actor)))
-        case Competition():
-            raise errors.InvalidInput("command", " ".join(command.args),
-                                      f"usage: {COMPETITION_USAGE}")
-        case _:
-            return HelpWanted()
+async def close(call: Call) -> Reply:
+    result = await call.service.close_latest(call.context.actor, call.context.channel)
+    await call.dispatcher.publish_result(result)
+    return replies.closed_ack(result)
+
+
+async def pause(call: Call) -> Reply:
+    return replies.schedule(await call.service.set_paused(call.context.actor, call.context.channel,
+                                                          True))
+
+
+async def resume(call: Call) -> Reply:
+    return replies.schedule(await call.service.set_paused(call.context.actor, call.context.channel,
+                                                          False))
+
+
+async def schedule(call: Call) -> Reply:
+    return replies.schedule(await call.service.schedule(call.context.channel))
+
+
+async def competition_start(call: Call) -> Reply:
+    view = await call.service.start_competition(call.context.actor, call.context.channel,
+                                                call.text("name"), call.text("days", "7"))
+    return replies.competition_started(view)
+
+
+async def competition_end(call: Call) -> Reply:
+    view, board = await call.service.end_competition(call.context.actor, call.text("name"))
+    return replies.competition_ended(view, board)
+
+
+async def competition_list(call: Call) -> Reply:
+    return replies.competitions(await call.service.list_competitions(call.context.actor))

@@ -59,11 +59,12 @@ def _db(args: argparse.Namespace) -> int:
 
 
 def _slack_manifest(args: argparse.Namespace) -> int:
+    from bot.bootstrap import registry_for
     from bot.catalog.loader import load
     from bot.platforms.slack import manifest
 
-    catalog = load(_settings_or_exit().content_dir)
-    print(manifest.render(catalog, socket_mode=args.socket, base_url=args.url), end="")
+    registry = registry_for(load(_settings_or_exit().content_dir))
+    print(manifest.render(registry, socket_mode=args.socket, base_url=args.url), end="")
     return 0
 
 

@@ -19,6 +19,9 @@ log = logging.getLogger("studybot.delivery")
 class Publisher(Protocol):
     """What a platform adapter provides so questions can be posted without a user's command."""
 
+    # Requests per second this platform allows for posts and edits (its global or per-app limit).
+    rate_per_second: float
+
     async def send_question(self, card: QuestionCard) -> str:
         """Post the card; return the platform's message reference. Must use the platform's way
         to make a repeated send of the same post harmless where there is one."""
@@ -32,28 +35,34 @@ class Publisher(Protocol):
     async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
         """Announce a competition's final board in the channel it was started in."""
 
+    async def show_tally(self, card: QuestionCard, answered: int) -> None:
+        """Edit the question message to say how many have answered so far."""
+
+
+def even_limiter(rate_per_second: float, burst_seconds: float = 0.02) -> AsyncLimiter:
+    """A limiter that lets requests out evenly. A leaky bucket that holds a whole second's worth
+    would let that second out at once (at start-up, after a quiet spell), and a platform that
+    counts requests per second answers the excess with 429s."""
+    rate = max(rate_per_second, 1.0)
+    burst = max(1.0, rate * burst_seconds)
+    return AsyncLimiter(burst, time_period=burst / rate)
+
 
 class Dispatcher:
-    """Sends cards through the publisher of their platform, within a global request rate.
+    """Sends cards through the publisher of their platform, each within its platform's rate.
 
-    discord.py only slows down after a 429, so we pace ourselves under the platform's global
-    limit instead of bouncing off it. The pacing is even: a leaky bucket that holds a whole
-    second's worth would let that second out at once (at start-up, after a quiet spell), and a
-    platform that counts requests per second answers the excess with 429s. Every request goes
-    through it, lookups after a crash included.
+    discord.py only slows down after a 429, so we pace ourselves under the platform's limit
+    instead of bouncing off it. Every request goes through it, lookups after a crash included.
     """
 
     def __init__(
-        self, service: StudyService, publishers: dict[str, Publisher],
-        rate_per_second: float = 40.0, concurrency: int = 32, burst_seconds: float = 0.02,
+        self, service: StudyService, publishers: dict[str, Publisher], concurrency: int = 32,
     ) -> None:
         self.service = service
         self.publishers = publishers
-        self.rate = rate = max(rate_per_second, 1.0)
-        burst = max(1.0, rate * burst_seconds)
+        self.limiters = {name: even_limiter(p.rate_per_second) for name, p in publishers.items()}
         self.backlog = 0  # cards handed to deliver_all() and not yet sent or failed
         self._progress = asyncio.Event()
-        self.limiter = AsyncLimiter(burst, time_period=burst / rate)
         self.slots = asyncio.Semaphore(concurrency)
         # Group commit of sent messages: one write at a time; what arrives meanwhile goes in
         # the next write, so the database keeps up with the platform's rate in few round trips.
@@ -69,11 +78,12 @@ class Dispatcher:
         async with self.slots:
             try:
                 reference = None
+                limiter = self.limiters[card.platform]
                 if card.send_attempts > 1:
-                    async with self.limiter:
+                    async with limiter:
                         reference = await publisher.find_sent(card)
                 if reference is None:
-                    async with self.limiter:
+                    async with limiter:
                         reference = await publisher.send_question(card)
             except Exception:
                 log.exception("post %s: sending to %s channel %s failed; will retry",
@@ -120,7 +130,7 @@ class Dispatcher:
         if publisher is None:
             return
         try:
-            async with self.limiter:
+            async with self.limiters[result.card.platform]:
                 await publisher.show_result(result)
         except Exception:
             log.exception("post %s: showing the result failed", result.card.post_id)
@@ -130,7 +140,18 @@ class Dispatcher:
         if publisher is None:
             return
         try:
-            async with self.limiter:
+            async with self.limiters[competition.platform]:
                 await publisher.show_final_board(competition, board)
         except Exception:
             log.exception("competition %s: announcing the final board failed", competition.name)
+
+    async def show_tally(self, card: QuestionCard, answered: int) -> None:
+        publisher = self.publishers.get(card.platform)
+        if publisher is None:
+            return
+        async with self.limiters[card.platform]:
+            await publisher.show_tally(card, answered)
+
+    def ahead(self, seconds: float) -> int:
+        """How many posts the platforms can take in `seconds`: how far a tick claims ahead."""
+        return int(sum(p.rate_per_second for p in self.publishers.values()) * seconds)

@@ -55,7 +55,7 @@ class DailyScheduler:
         # ...but only a few seconds of sending ahead: a claimed post is leased, and the lease
         # must not run out while the post still waits in our queue (another instance would
         # send it too); fewer claimed-but-unsent posts are also left behind by a stop.
-        ahead = max(self.policy.batch, int(self.dispatcher.rate * self.claim_ahead_seconds))
+        ahead = max(self.policy.batch, self.dispatcher.ahead(self.claim_ahead_seconds))
         while True:
             await self.dispatcher.backlog_below(ahead)
             cards = await claim_due(self.service, self.policy, self.dispatcher.publishers.keys())

@@ -1,40 +1,56 @@
-"""The live "N answered" line: many clicks in a short window become one message edit."""
+"""The live "N answered" line, for every platform: many clicks become one message edit per window.
+
+One edit per message is in flight at a time and it always carries the count read just before it
+is sent, so a slow (rate-limited) edit can never land after a newer one with an older count.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 
-from bot.platforms.slack.publisher import SlackPublisher
 from bot.service.study import StudyService
+from bot.service.views import QuestionCard
 
-log = logging.getLogger("studybot.slack")
+log = logging.getLogger("studybot.tally")
+
+ShowTally = Callable[[QuestionCard, int], Awaitable[None]]
 
 
-class TallyUpdates:
-    def __init__(self, service: StudyService, publisher: SlackPublisher,
-                 interval_seconds: float = 3.0) -> None:
+class Tally:
+    def __init__(self, service: StudyService, show: ShowTally, interval_seconds: float = 3.0) -> None:
         self.service = service
-        self.publisher = publisher
+        self.show = show
         self.interval = interval_seconds
-        self._pending: dict[int, asyncio.Task[None]] = {}
+        self._running: dict[int, asyncio.Task[None]] = {}
+        self._dirty: set[int] = set()
+        self._flushing = asyncio.Event()  # set at shutdown: edit now instead of waiting
 
     def poke(self, post_id: int) -> None:
-        """A click happened; the message is edited once per window, not once per click."""
-        if post_id not in self._pending:
-            self._pending[post_id] = asyncio.create_task(self._update(post_id))
+        """A click was counted; the message is edited once per window, not once per click."""
+        self._dirty.add(post_id)
+        if post_id not in self._running:
+            self._running[post_id] = asyncio.create_task(self._edits(post_id))
 
-    async def _update(self, post_id: int) -> None:
+    async def _edits(self, post_id: int) -> None:
         try:
-            await asyncio.sleep(self.interval)
-            self._pending.pop(post_id, None)
-            card = await self.service.open_card(post_id)
-            if card is not None:
-                await self.publisher.show_tally(card, await self.service.answered_count(post_id))
+            while post_id in self._dirty:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._flushing.wait(), self.interval)
+                self._dirty.discard(post_id)
+                card = await self.service.open_card(post_id)
+                if card is None:  # closed meanwhile: the result replaces the whole message
+                    return
+                await self.show(card, await self.service.answered_count(post_id))
         except Exception:
             log.exception("post %s: updating the answer count failed", post_id)
         finally:
-            self._pending.pop(post_id, None)
+            self._running.pop(post_id, None)
+            self._dirty.discard(post_id)
 
     async def flush(self) -> None:
-        await asyncio.gather(*self._pending.values(), return_exceptions=True)
+        """Make the pending edits now and wait for them (at shutdown)."""
+        self._flushing.set()
+        await asyncio.gather(*self._running.values(), return_exceptions=True)

@@ -81,7 +81,7 @@ async def test_two_schedulers_share_200_due_channels_without_duplicates(
         db = Database(create_engine(pg_database.engine.url.render_as_string(hide_password=False)))
         service = StudyService(db, engine_catalog, engine_index, clock)
         instances.append(DailyScheduler(
-            service, Dispatcher(service, {"discord": platform}, rate_per_second=10_000),
+            service, Dispatcher(service, {"discord": platform}),
             DailyPolicy(batch=10, grace=timedelta(hours=6))))
     reports = await asyncio.gather(*(s.tick() for s in instances))
     for s in instances:

@@ -29,7 +29,7 @@ def platform() -> FakePlatform:
 
 @pytest.fixture
 def scheduler(service: StudyService, platform: FakePlatform) -> DailyScheduler:
-    dispatcher = Dispatcher(service, {"slack": platform}, rate_per_second=1000)
+    dispatcher = Dispatcher(service, {"slack": platform})
     return DailyScheduler(service, dispatcher, DailyPolicy(grace=timedelta(hours=6)))
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.bootstrap import registry_for
 from bot.catalog.loader import load
 from bot.paths import content_dir
 from bot.platforms.slack import manifest
@@ -44,11 +45,11 @@ def test_rules_do_no_io() -> None:
 
 
 def test_committed_slack_manifests_match_the_content() -> None:
-    catalog = load(content_dir())
+    registry = registry_for(load(content_dir()))
     for socket_mode, name in ((False, "manifest.yml"), (True, "manifest.socket.yml")):
         committed = yaml.safe_load((REPO / "slack" / name).read_text())
-        assert committed == manifest.build(catalog, socket_mode=socket_mode), (
+        assert committed == manifest.build(registry, socket_mode=socket_mode), (
             f"slack/{name} is stale: regenerate with `studybot slack manifest`")
-    commands = {c["command"] for c in manifest.build(catalog)["features"]["slash_commands"]}
-    assert {f"/{slug}" for slug in catalog.topics} <= commands
+    commands = {c["command"] for c in manifest.build(registry)["features"]["slash_commands"]}
+    assert {f"/{slug}" for slug in load(content_dir()).topics} <= commands
     assert {"/lookup", "/leaderboard", "/streak", "/quiz", "/study", "/help"} <= commands

@@ -1,66 +1,89 @@
-"""Reads lines, calls the service, prints replies. Acts as one study channel named `terminal`."""
+"""Reads lines, hands them to the router, prints replies. Acts as one study channel, `terminal`."""
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from collections.abc import Callable
 from typing import TextIO
 
 from bot import errors
-from bot.chat import actions as study_actions
-from bot.chat.study_text import parse_study
-from bot.chat.wording import HELP, error_text
-from bot.delivery.dispatcher import Dispatcher
-from bot.platforms.shell import render
-from bot.service import Actor, ChannelRef, StudyService
+from bot.chat import replies
+from bot.chat.context import Context
+from bot.chat.reply import Reply
+from bot.chat.router import Router
+from bot.platforms.shell.render import render
 from bot.service.views import (
+    Actor,
     Board,
+    ChannelRef,
     CompetitionView,
     PostResult,
-    PracticeQuestion,
     QuestionCard,
 )
 
-CHANNEL = ChannelRef("shell", "local", "terminal", "terminal", "Terminal")
+PLATFORM = "shell"
+CHANNEL = ChannelRef(PLATFORM, "local", "terminal", "terminal", "Terminal")
+
+
+class ShellHooks:
+    """The terminal is the operator's own machine: its user administers its one channel."""
+
+    async def is_admin(self, actor: Actor) -> bool:
+        return True
+
+    def looks_like_channel(self, word: str) -> bool:
+        return word.startswith("#")
+
+    async def find_channel(self, here: ChannelRef, text: str) -> ChannelRef | None:
+        return here if text.lstrip("#") == here.channel_name else None
+
+    async def find_user(self, actor: Actor, text: str) -> Actor | None:
+        name = text.strip().lstrip("@")
+        return Actor(PLATFORM, actor.workspace_id, name, "") if name else None
 
 
 class ShellAdapter:
-    def __init__(
-        self, service: StudyService, user: str, stdin: TextIO = sys.stdin,
-        stdout: TextIO = sys.stdout,
-    ) -> None:
-        self.service = service
+    """The terminal: a conversation on stdin/stdout, and the publisher of its channel's posts."""
+
+    rate_per_second = 1000.0
+
+    def __init__(self, user: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
         self.user = user
         self.stdin = stdin
         self.stdout = stdout
-        self.dispatcher = Dispatcher(service, {"shell": self})
+        self.hooks = ShellHooks()
         # A /quiz question waiting for its letter; letters go to it before the channel's post.
-        self.practising: PracticeQuestion | None = None
+        self.practising: Reply | None = None
 
     @property
-    def actor(self) -> Actor:
-        # The terminal is the operator's own machine, so its user administers its channel.
-        return Actor("shell", CHANNEL.workspace_id, self.user, self.user, is_admin=True)
+    def context(self) -> Context:
+        actor = Actor(PLATFORM, CHANNEL.workspace_id, self.user, self.user, is_admin=True)
+        return Context(actor, CHANNEL, self.hooks, shared_screen=True)
 
-    def say(self, text: str) -> None:
-        print(text, file=self.stdout, flush=True)
+    def say(self, reply: Reply | str) -> None:
+        text = reply if isinstance(reply, str) else render(reply)
+        if text:
+            print(text, file=self.stdout, flush=True)
 
-    # The terminal is also a publisher: scheduled questions and results are printed.
+    # -- the publisher: scheduled questions and results are printed ----------------------
     async def send_question(self, card: QuestionCard) -> str:
-        self.say(render.question(card))
+        self.say(replies.question(card))
         return f"terminal:{card.post_id}"
 
     async def find_sent(self, card: QuestionCard) -> str | None:
         return None
 
     async def show_result(self, result: PostResult) -> None:
-        self.say(render.closed(result))
+        self.say(replies.closed(result))
 
     async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
-        self.say(f"Competition {competition.name} is over.\n" + render.board(board))
+        self.say(replies.final_board(competition, board))
 
-    async def run(self) -> None:
+    async def show_tally(self, card: QuestionCard, answered: int) -> None:
+        pass  # a terminal cannot edit what it printed; the result shows the counts
+
+    # -- the conversation ----------------------------------------------------------------
+    async def run(self, router: Router) -> None:
         interactive = self.stdin.isatty()
         self.say(f"studybot terminal: you are {self.user}. Type /help for commands, /quit to leave.")
         loop = asyncio.get_running_loop()
@@ -74,89 +97,32 @@ class ShellAdapter:
             if line in ("/quit", "/exit"):
                 return
             if line:
-                await self.handle(line)
+                self.say(await self.handle(router, line))
 
-    async def handle(self, line: str) -> None:
-        try:
-            reply = await self._dispatch(line)
-        except errors.StudyError as exc:
-            reply = error_text(exc)
-        if reply:
-            self.say(reply)
-
-    async def _dispatch(self, line: str) -> str:
+    async def handle(self, router: Router, line: str) -> Reply | str:
         if not line.startswith("/"):
-            if self.practising is not None:
-                return await self._practice_answer(line)
-            return render.answer(
-                await self.service.answer_latest(self.actor, CHANNEL, line), self.user
-            )
-        command, _, rest = line[1:].partition(" ")
-        command, rest = command.lower(), rest.strip()
-        handlers: dict[str, Callable[[str], object]] = {
-            "as": self._switch_user,
-            "help": lambda _: HELP,
-            "study": self._study,
-            "leaderboard": self._leaderboard,
-            "streak": self._streak,
-            "stats": self._streak,
-            "lookup": lambda q: render.lookup(self.service.lookup(q)),
-            "quiz": self._quiz,
-        }
-        handler = handlers.get(command)
-        if handler is not None:
-            result = handler(rest)
-            return await result if asyncio.iscoroutine(result) else str(result)
-        if self.service.catalog.resolve_topic(command) is not None:
-            return render.lookup(self.service.lookup(rest, topic=command))
-        return f"Unknown command /{command}. Type /help."
+            return await self._letter(router, line)
+        name, _, rest = line[1:].partition(" ")
+        if name.lower() == "as":
+            return self._switch_user(rest.strip())
+        reply = await router.text(self.context, name, rest.strip())
+        if any(len(b.label) == 1 for b in reply.buttons):
+            self.practising = reply
+        return reply
 
-    async def _quiz(self, topic: str) -> str:
-        self.practising = await self.service.practice(self.actor, topic or None)
-        return render.practice(self.practising)
-
-    async def _practice_answer(self, letter: str) -> str:
-        assert self.practising is not None
-        choice = self.practising.letters.find(letter.strip().upper())
-        if len(letter.strip()) != 1 or choice < 0:
-            raise errors.InvalidChoice(self.practising.letters)
-        card, self.practising = self.practising, None
-        return render.practice_result(
-            await self.service.practice_answer(self.actor, card.question_id, choice))
+    async def _letter(self, router: Router, letter: str) -> Reply:
+        """A typed letter: the pending practice question's button, or the channel's question."""
+        if self.practising is None:
+            return await router.answer_letter(self.context, letter)
+        choices = {b.label: b for b in self.practising.buttons if len(b.label) == 1}
+        button = choices.get(letter.strip().upper())
+        if button is None:
+            return replies.error(errors.InvalidChoice("".join(choices)))
+        self.practising = None
+        return await router.click(self.context, button.id)
 
     def _switch_user(self, name: str) -> str:
         if not name or len(name) > 64:
             return "Usage: /as NAME (up to 64 characters)"
         self.user = name
         return f"You are now {name}."
-
-    async def _leaderboard(self, period: str) -> str:
-        return render.board(
-            await self.service.leaderboard(self.actor, period or "week", channel=CHANNEL)
-        )
-
-    async def _streak(self, name: str) -> str:
-        """Your streak, or `/streak NAME` for someone else's in this terminal."""
-        who = self.actor
-        if name:
-            who = Actor("shell", CHANNEL.workspace_id, name, "")
-        return render.stats(await self.service.stats(who, CHANNEL))
-
-    async def _study(self, text: str) -> str:
-        outcome = await study_actions.execute(self.service, self.dispatcher, self.actor, CHANNEL,
-                                              parse_study(text))
-        match outcome:
-            case study_actions.Saved(view=view):
-                return "Saved. " + render.schedule(view)
-            case study_actions.Shown(view=view):
-                return render.schedule(view)
-            case study_actions.Posted() | study_actions.Closed():
-                return ""  # the dispatcher has printed the question or the result
-            case study_actions.CompetitionStarted(competition=view):
-                return "Started. " + render.competition(view)
-            case study_actions.CompetitionEnded(competition=view, board=board):
-                return f"Competition {view.name} is over.\n" + render.board(board)
-            case study_actions.CompetitionList(competitions=views):
-                return render.competitions(views)
-            case _:
-                return HELP

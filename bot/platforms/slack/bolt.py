@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings
+from bot.platforms import StartupError
 from bot.platforms.slack.clients import make_client
 from bot.platforms.slack.publisher import SlackPublisher
 from bot.store.tables import SLACK_BOTS, SLACK_INSTALLATIONS, SLACK_OAUTH_STATES
@@ -29,15 +30,15 @@ SCOPES = [
 
 
 @dataclass
-class SlackRuntime:
+class BoltSetup:
     app: AsyncApp
     publisher: SlackPublisher
     oauth: bool
 
 
-def build_runtime(settings: Settings, engine: AsyncEngine) -> SlackRuntime:
+def build_bolt(settings: Settings, engine: AsyncEngine) -> BoltSetup:
     if settings.slack_signing_secret is None:
-        raise ValueError("SLACK_SIGNING_SECRET is required to serve Slack")
+        raise StartupError("SLACK_SIGNING_SECRET is required to serve Slack")
     secret = settings.slack_signing_secret.get_secret_value()
     if settings.slack_client_id and settings.slack_client_secret:
         store = AsyncSQLAlchemyInstallationStore(
@@ -62,10 +63,10 @@ def build_runtime(settings: Settings, engine: AsyncEngine) -> SlackRuntime:
                 raise LookupError(f"studybot is not installed in Slack team {team_id}")
             return make_client(settings.slack_api_url, bot.bot_token)
 
-        return SlackRuntime(app, SlackPublisher(installed_client), oauth=True)
+        return BoltSetup(app, SlackPublisher(installed_client), oauth=True)
 
     if settings.slack_bot_token is None:
-        raise ValueError("set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+        raise StartupError("set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
     token = settings.slack_bot_token.get_secret_value()
     client = make_client(settings.slack_api_url, token)
     app = AsyncApp(signing_secret=secret, client=client, authorize=_single_token(client, token))
@@ -73,7 +74,7 @@ def build_runtime(settings: Settings, engine: AsyncEngine) -> SlackRuntime:
     async def single_client(_team_id: str) -> AsyncWebClient:
         return client
 
-    return SlackRuntime(app, SlackPublisher(single_client), oauth=False)
+    return BoltSetup(app, SlackPublisher(single_client), oauth=False)
 
 
 def _single_token(client: AsyncWebClient, token: str) -> Callable[..., Awaitable[AuthorizeResult]]:

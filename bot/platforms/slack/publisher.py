@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.chat import replies
 from bot.platforms.slack import blocks
 from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
@@ -26,6 +27,10 @@ def split_ref(reference: str) -> tuple[str, str]:
 
 
 class SlackPublisher:
+    # Slack limits chat.postMessage per channel (about 1/s) and Web API methods per workspace
+    # (tier 3: 50/minute for chat.update); across many workspaces a steady 40/s is safe.
+    rate_per_second = 40.0
+
     def __init__(self, client_for: ClientFor) -> None:
         self.client_for = client_for
 
@@ -34,8 +39,7 @@ class SlackPublisher:
         # chat.postMessage has no idempotency key; the metadata lets find_sent spot this
         # message after a crash, so a retry does not post the question twice.
         response = await client.chat_postMessage(
-            channel=card.channel_id, text=blocks.question_text(card),
-            blocks=blocks.question(card),
+            channel=card.channel_id, **blocks.message(replies.question(card)),
             metadata={"event_type": METADATA_EVENT, "event_payload": {"post_id": card.post_id}},
         )
         return message_ref(response["channel"], response["ts"])
@@ -58,23 +62,17 @@ class SlackPublisher:
             return
         channel, ts = split_ref(result.card.message_ref)
         client = await self.client_for(result.card.workspace_id)
-        await client.chat_update(
-            channel=channel, ts=ts, text=f"Closed: {result.card.prompt}",
-            blocks=blocks.result(result),
-        )
+        await client.chat_update(channel=channel, ts=ts, **blocks.message(replies.closed(result)))
 
     async def show_final_board(self, competition: CompetitionView, board: Board) -> None:
         client = await self.client_for(competition.workspace_id)
-        title, body = blocks.board(board)
-        await client.chat_postMessage(channel=competition.channel_id, text=title, blocks=[
-            {"type": "section", "text": {"type": "mrkdwn",
-                                         "text": f":trophy: *{competition.name}* is over!"}},
-            *body])
+        await client.chat_postMessage(channel=competition.channel_id,
+                                      **blocks.message(replies.final_board(competition, board)))
 
     async def show_tally(self, card: QuestionCard, answered: int) -> None:
         if not card.message_ref:
             return
         channel, ts = split_ref(card.message_ref)
         client = await self.client_for(card.workspace_id)
-        await client.chat_update(channel=channel, ts=ts, text=blocks.question_text(card),
-                                 blocks=blocks.question(card, answered))
+        await client.chat_update(channel=channel, ts=ts,
+                                 **blocks.message(replies.question(card, answered)))

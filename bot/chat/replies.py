@@ -1,0 +1,303 @@
+"""Everything the bot says, once, for every platform: one function per outcome, Markdown out.
+
+User text (names, queries, values typed into commands) goes through `escape`; content (prompts,
+choices, explanations, entries) is trusted Markdown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot import errors
+from bot.chat import interactions
+from bot.chat.markdown import code, escape, mention, timestamp
+from bot.chat.reply import Button, Reply
+from bot.service.views import (
+    AnswerKey,
+    AnswerResult,
+    Board,
+    BoardRow,
+    CompetitionView,
+    EntryView,
+    LookupResult,
+    PostResult,
+    PracticeQuestion,
+    PracticeResult,
+    QuestionCard,
+    ScheduleView,
+    UserStats,
+    Verdict,
+)
+
+SETUP_EXAMPLE = "/study setup 09:00 Europe/London mon-fri"
+SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+
+
+def _key(key: AnswerKey) -> str:
+    return f"{key.letter}) {key.text}"
+
+
+def _why(key: AnswerKey) -> str:
+    return f"**Why:** {key.explanation.strip()}"
+
+
+def _read_more(key: AnswerKey) -> tuple[str, ...]:
+    return (f"Read more: {code(f'/lookup {key.entry_id}')}",) if key.entry_id else ()
+
+
+# -- the daily question ----------------------------------------------------------------------
+
+def question_kind(card: QuestionCard) -> str:
+    return "Question of the day" if card.counted else "Extra question"
+
+
+def question(card: QuestionCard, answered: int = 0) -> Reply:
+    buttons = tuple(
+        Button(letter, interactions.encode(interactions.Answer(card.post_id, index)), "primary")
+        for index, letter in enumerate(card.letters)
+    )
+    extra = "" if card.counted else " · does not count for streaks"
+    return Reply(
+        title=question_kind(card), subtitle=escape(card.topic_title), body=card.prompt,
+        choices=tuple(zip(card.letters, card.choices, strict=True)), buttons=buttons,
+        context=(f"{answered} answered · closes {timestamp(card.closes_at)} · "
+                 f"{code(card.question_id)}{extra}",),
+        ephemeral=False, tone="question", notification=f"{question_kind(card)}: {card.prompt}",
+    )
+
+
+def closed(result: PostResult) -> Reply:
+    card, key = result.card, result.key
+    tally = " · ".join(f"{letter} {count}" for letter, count in
+                       zip(card.letters, result.distribution, strict=True))
+    right = ", ".join(escape(name) for name in result.correct_users) or "nobody"
+    return Reply(
+        title=f"{question_kind(card)} · closed", subtitle=escape(card.topic_title),
+        body=f"{card.prompt}\n\n**Answer: {key.letter}.** {key.text}\n\n{_why(key)}",
+        choices=tuple(zip(card.letters, card.choices, strict=True)),
+        context=(f"Answers: {tally}  ({result.answered} answered, {result.percent_correct}% right)",
+                 f"Right: {right}", code(card.question_id)),
+        ephemeral=False, tone="info",
+    )
+
+
+def verdict(result: AnswerResult, addressee: str | None = None) -> Reply:
+    """The private reply to a click. `addressee` names the person where several share a screen."""
+    if result.already_answered:
+        you = f"{escape(addressee)}, you" if addressee else "You"
+        return Reply(
+            title="Already counted",
+            subtitle=(f"{you} already answered **{result.verdict.chosen}**; it was counted once. "
+                      f"Streak: {result.streak}."),
+        )
+    gained = f"+{result.points} points · " if result.points else ""
+    return _verdict(result.verdict, addressee).prefixed(
+        f"{gained}total {result.total_points} · streak {result.streak}\n\n")
+
+
+def _verdict(verdict: Verdict, addressee: str | None) -> Reply:
+    key = verdict.key
+    name = f", {escape(addressee)}" if addressee else ""
+    if verdict.correct:
+        head = Reply(title=f"Correct{name}!", subtitle=escape(_key(key)), tone="success")
+    else:
+        head = Reply(title=f"Not quite{name}",
+                     subtitle=f"you chose {verdict.chosen}; the answer is **{escape(_key(key))}**.",
+                     tone="failure")
+    return Reply(title=head.title, subtitle=head.subtitle, body=_why(key),
+                 context=_read_more(key), tone=head.tone)
+
+
+# -- practice --------------------------------------------------------------------------------
+
+def practice(card: PracticeQuestion, topic: str | None) -> Reply:
+    buttons = tuple(
+        Button(letter, interactions.encode(interactions.Practise(card.question_id, index, topic)))
+        for index, letter in enumerate(card.letters)
+    )
+    return Reply(
+        title="Practice", subtitle=f"{escape(card.topic_title)} · only you can see this",
+        body=card.prompt, choices=tuple(zip(card.letters, card.choices, strict=True)),
+        buttons=buttons, context=(f"{code(card.question_id)} · practice never scores",),
+        tone="question",
+    )
+
+
+def practice_result(result: PracticeResult, topic: str | None) -> Reply:
+    again = Button("Another one", interactions.encode(interactions.NextPractice(topic)), "primary")
+    reply = _verdict(result.verdict, None)
+    return Reply(
+        title=reply.title, subtitle=reply.subtitle, body=reply.body, tone=reply.tone,
+        context=(f"Box {result.box}: it comes back after {timestamp(result.next_due, 'd')}.",
+                 *reply.context),
+        buttons=(again,), replaces=True,
+    )
+
+
+# -- boards and people -----------------------------------------------------------------------
+
+def _row(row: BoardRow) -> str:
+    name = f"**{escape(row.name)}**" if row.is_caller else escape(row.name)
+    return f"{row.rank}\\. {name} — {row.points} pts ({row.correct}/{row.answered} correct)"
+
+
+def board(result: Board) -> Reply:
+    title = f"Leaderboard ({result.label})"
+    if not result.rows:
+        return Reply(title=title, body="Nobody has scored yet.")
+    lines = [_row(r) for r in result.rows]
+    if result.caller is not None:
+        lines += ["…", _row(result.caller)]
+    return Reply(title=title, body="\n".join(lines))
+
+
+def final_board(competition: CompetitionView, result: Board) -> Reply:
+    return board(result).prefixed(f"🏆 **{escape(competition.name)}** is over!\n\n").public()
+
+
+def stats(result: UserStats) -> Reply:
+    elsewhere = f", {result.best_elsewhere} elsewhere" if result.best_elsewhere else ""
+    lines = [f"{result.points} points · {result.correct}/{result.answered} correct "
+             f"({result.accuracy:.0%})"]
+    lines += [f"- {escape(t.title)}: {t.correct}/{t.answered} ({t.accuracy:.0%})"
+              for t in result.topics]
+    if result.weakest is not None:
+        lines.append(f"\nWeakest topic: **{escape(result.weakest.title)}** · try "
+                     f"{code(f'/quiz {result.weakest.topic}')}")
+    return Reply(title=result.name or "You",
+                 subtitle=f"streak **{result.streak}** (best {result.best_streak} here{elsewhere})",
+                 body="\n".join(lines))
+
+
+# -- schedules -------------------------------------------------------------------------------
+
+def schedule(view: ScheduleView, saved: bool = False) -> Reply:
+    if not view.scheduled:
+        return Reply(body="This channel has no schedule yet. Set one with "
+                          f"{code('/study setup HH:MM TIMEZONE [DAYS] [TOPICS]')}.")
+    state = "paused" if view.paused else "active"
+    topics = ", ".join(view.topics) or "all topics"
+    upcoming = (f"Next post: {timestamp(view.next_post_local, 'F')} "
+                f"({view.next_post_local:%a %Y-%m-%d %H:%M %Z})"
+                if view.next_post_local else "No post is scheduled while paused.")
+    text = (f"Schedule ({state}) for #{escape(view.channel_name)}: {view.post_time} "
+            f"{escape(view.timezone)}, {view.days}; {topics}.\n{upcoming}")
+    return Reply(body=("Saved. " if saved else "") + text, tone="success" if saved else "info")
+
+
+def posted(card: QuestionCard, delivered: bool, channel_scheduled: bool) -> Reply:
+    if not delivered:
+        return Reply(body=f"I couldn't post {code(card.question_id)} right now; I'll retry shortly.",
+                     tone="error")
+    hint = "" if channel_scheduled else (
+        f" This channel has no daily schedule yet: try {code(SETUP_EXAMPLE)}.")
+    return Reply(body=f"Posted {code(card.question_id)}.{hint}", tone="success")
+
+
+def closed_ack(result: PostResult) -> Reply:
+    return Reply(body=f"Closed {code(result.card.question_id)}.", tone="success")
+
+
+# -- lookups ---------------------------------------------------------------------------------
+
+def entry(view: EntryView, shared_by: str | None = None) -> Reply:
+    if shared_by is not None:
+        return Reply(title=view.title, body=view.body, context=(f"Shared by {mention(shared_by)}",),
+                     ephemeral=False)
+    share = Button("Share to channel", interactions.encode(interactions.Share(view.id)))
+    return Reply(title=view.title, body=view.body, buttons=(share,),
+                 context=(f"{escape(view.topic)} · {code(view.id)}",))
+
+
+def lookup(result: LookupResult) -> Reply:
+    best = result.best
+    if best is None:
+        closest = "\n".join(f"- {escape(s.title)} ({code(s.id)})" for s in result.suggestions)
+        head = (f"No entry matches **{escape(result.query)}**." if result.query
+                else "What should I look up?")
+        return Reply(body=f"{head} Closest:\n{closest}" if closest else head)
+    reply = entry(best)
+    if len(result.hits) > 1:
+        others = " · ".join(f"{escape(h.title)} ({code(h.id)})" for h in result.hits[1:])
+        reply = Reply(title=reply.title, body=reply.body, buttons=reply.buttons,
+                      context=(*reply.context, f"See also: {others}"))
+    return reply
+
+
+def entry_gone() -> Reply:
+    return Reply(body="That entry no longer exists.", tone="error")
+
+
+# -- competitions ----------------------------------------------------------------------------
+
+def _competition_line(view: CompetitionView) -> str:
+    state = "ended" if view.ended else f"runs until {timestamp(view.ends_at)}"
+    return (f"**Competition {escape(view.name)}**: {state}. Its board: "
+            f"{code(f'/leaderboard {view.name}')}")
+
+
+def competition_started(view: CompetitionView) -> Reply:
+    return Reply(body="Started. " + _competition_line(view), tone="success")
+
+
+def competitions(views: Iterable[CompetitionView]) -> Reply:
+    lines = [_competition_line(v) for v in views]
+    if not lines:
+        return Reply(body="No competitions yet. An admin can start one: "
+                          f"{code('/study competition start NAME [DAYS]')}")
+    return Reply(body="\n".join(lines))
+
+
+def competition_ended(view: CompetitionView, result: Board) -> Reply:
+    return board(result).prefixed(f"**Competition {escape(view.name)}** is over.\n\n")
+
+
+# -- help and errors -------------------------------------------------------------------------
+
+def help_text(lines: Iterable[tuple[str, str, bool]]) -> Reply:
+    """`lines`: (usage, summary, admin only) for every command, in the order to show them."""
+    shown = [f"{code(usage)} {summary}" + (" *(admins)*" if admin else "")
+             for usage, summary, admin in lines]
+    return Reply(title="studybot",
+                 subtitle="a daily DevOps question, streaks, leaderboards and cheat-sheet lookups",
+                 body="\n".join(f"- {line}" for line in shown))
+
+
+def unknown_command(name: str) -> Reply:
+    return Reply(body=f"Unknown command /{escape(name)}. Try {code('/help')}.", tone="error")
+
+
+def sorry() -> Reply:
+    return Reply(body=SORRY, tone="error")
+
+
+def error(exc: errors.StudyError) -> Reply:
+    return Reply(body=error_text(exc), tone="error")
+
+
+def error_text(exc: errors.StudyError) -> str:
+    match exc:
+        case errors.NotAllowed(action=action):
+            return f"Only workspace admins can {action}."
+        case errors.InvalidInput(field=field, value=value, reason=reason):
+            if field == "command":
+                return f"I couldn't read that command: {escape(reason)}"
+            return (f"Invalid {escape(field)} {escape(repr(value))}: {escape(reason)}. "
+                    "Nothing was changed.")
+        case errors.UnknownTopic(name=name, valid=valid):
+            return f"Unknown topic {escape(repr(name))}. Topics: {', '.join(valid)}."
+        case errors.UnknownQuestion(question_id=qid):
+            return f"There is no question with id {escape(repr(qid))}."
+        case errors.NoQuestions():
+            return "No questions match this channel's topics."
+        case errors.ChannelNotSetUp():
+            return f"This channel has no study schedule yet. An admin can run {code('/study setup')}."
+        case errors.NoOpenPost():
+            return "There is no open question in this channel right now."
+        case errors.UnknownPost():
+            return "That question is not from this workspace or no longer exists."
+        case errors.PostClosed(correct_letter=letter):
+            return f"This question is closed; the answer was {letter}. Your click was not counted."
+        case errors.InvalidChoice(letters=letters):
+            return f"Answer with one of: {', '.join(letters)}."
+    return "Sorry, that didn't work."

@@ -1,0 +1,52 @@
+"""A reply as every platform can show it: a title, Markdown, the choices of a question, buttons,
+small print. Adapters render it into Block Kit, embeds and views, or plain text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from bot.chat.interactions import ButtonId
+
+Tone = Literal["info", "question", "success", "failure", "error"]
+Style = Literal["primary", "secondary", "success", "danger"]
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    id: ButtonId
+    style: Style = "secondary"
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot says.
+
+    `title` is plain text (a notification, an embed title, a heading); `subtitle` is Markdown shown
+    beside it; `body` and `context` lines are Markdown; `choices` are a question's lettered choices.
+    A reply to a click is a new private message, unless `replaces` (it becomes the message that was
+    clicked) or it is public (`ephemeral=False`: posted in the channel).
+    """
+
+    title: str = ""
+    subtitle: str = ""
+    body: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    buttons: tuple[Button, ...] = ()
+    context: tuple[str, ...] = ()
+    ephemeral: bool = True
+    replaces: bool = False
+    tone: Tone = "info"
+    notification: str = ""  # plain text for notifications and screen readers; default: the heading
+
+    def public(self) -> Reply:
+        return replace(self, ephemeral=False)
+
+    def replacing(self) -> Reply:
+        return replace(self, replaces=True)
+
+    def prefixed(self, markdown: str) -> Reply:
+        """The same reply with a sentence in front of its body."""
+        return replace(self, body=f"{markdown} {self.body}".strip())

@@ -1,0 +1,117 @@
+"""Commands and clicks in, neutral replies out: the one boundary where errors become words and
+metrics are counted, for every platform."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from bot import errors, metrics
+from bot.chat import interactions, replies
+from bot.chat.commands import Command, Registry
+from bot.chat.context import Arg, Call, Context
+from bot.chat.reply import Reply
+from bot.delivery.dispatcher import Dispatcher
+from bot.delivery.tally import Tally
+from bot.service.study import StudyService
+from bot.service.views import AnswerResult
+
+log = logging.getLogger("studybot.chat")
+
+
+class Router:
+    def __init__(self, service: StudyService, dispatcher: Dispatcher, tally: Tally,
+                 registry: Registry) -> None:
+        self.service = service
+        self.dispatcher = dispatcher
+        self.tally = tally
+        self.registry = registry
+
+    async def text(self, context: Context, name: str, text: str) -> Reply:
+        """`/name text`, as typed in the terminal or sent by Slack."""
+        async def run() -> Reply:
+            try:
+                command, words, raw = self.registry.find(name, text)
+            except LookupError:
+                return replies.unknown_command(name)
+            return await self._run(context, command, command.parse(words, raw, context.hooks))
+
+        known = self.registry.aliases.get(name.lower(), name.lower())
+        label = known if known in self.registry.top_level() else "unknown"
+        return await self._guard(context, label, run)
+
+    async def invoke(self, context: Context, path: tuple[str, ...], args: Mapping[str, Arg]) -> Reply:
+        """A command whose options the platform already parsed (Discord)."""
+        command = self.registry.commands.get(path)
+        if command is None:
+            return replies.unknown_command(" ".join(path))
+        return await self._guard(context, command.name, lambda: self._run(context, command, args))
+
+    async def click(self, context: Context, button: interactions.ButtonId) -> Reply:
+        """A button: an answer, a practice choice, another practice question, a share."""
+        action = interactions.decode(button.name, button.payload)
+        return await self._guard(context, "click", lambda: self._click(context, action))
+
+    async def answer_letter(self, context: Context, letter: str) -> Reply:
+        """The terminal's click: a letter answers the channel's newest open question."""
+        async def run() -> Reply:
+            try:
+                result = await self.service.answer_latest(context.actor, context.channel, letter)
+            except errors.StudyError:
+                metrics.ANSWERS.labels(context.actor.platform, "refused").inc()
+                raise
+            return self._answered(context, result)
+
+        return await self._guard(context, "answer", run)
+
+    async def _run(self, context: Context, command: Command, args: Mapping[str, Arg]) -> Reply:
+        if command.admin:
+            context = context.as_admin(await context.hooks.is_admin(context.actor))
+        call = Call(command, args, context, self.service, self.dispatcher, self.registry)
+        reply = await command.handler(call)
+        metrics.COMMANDS.labels(context.actor.platform, command.name, "ok").inc()
+        return reply
+
+    async def _click(self, context: Context, action: interactions.Action | None) -> Reply:
+        actor = context.actor
+        match action:
+            case interactions.Answer(post_id=post, choice=choice):
+                try:
+                    result = await self.service.answer(actor, post, choice)
+                except errors.StudyError:
+                    metrics.ANSWERS.labels(actor.platform, "refused").inc()
+                    raise
+                return self._answered(context, result)
+            case interactions.Practise(question_id=question, choice=choice, topic=topic):
+                result = await self.service.practice_answer(actor, question, choice)
+                return replies.practice_result(result, topic)
+            case interactions.NextPractice(topic=topic):
+                return replies.practice(await self.service.practice(actor, topic), topic).replacing()
+            case interactions.Share(entry_id=entry_id):
+                view = self.service.entry(entry_id)
+                if view is None:
+                    return replies.entry_gone()
+                return replies.entry(view, shared_by=actor.user_id).replacing()
+        metrics.ANSWERS.labels(actor.platform, "refused").inc()
+        raise errors.UnknownPost()
+
+    def _answered(self, context: Context, result: AnswerResult) -> Reply:
+        outcome = "repeat" if result.already_answered else (
+            "correct" if result.verdict.correct else "wrong")
+        metrics.ANSWERS.labels(context.actor.platform, outcome).inc()
+        if not result.already_answered:
+            self.tally.poke(result.post_id)
+        return replies.verdict(result, context.addressee)
+
+    async def _guard(self, context: Context, what: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
+        try:
+            return await run()
+        except errors.StudyError as exc:
+            metrics.COMMANDS.labels(context.actor.platform, what, "refused").inc()
+            return replies.error(exc)
+        except Exception:
+            log.exception("%s failed (platform %s, workspace %s, channel %s)", what,
+                          context.actor.platform, context.actor.workspace_id,
+                          context.channel.channel_id)
+            metrics.COMMANDS.labels(context.actor.platform, what, "failed").inc()
+            return replies.sorry()

@@ -1,0 +1,80 @@
+"""Bolt listeners: ack at once, ask the router, deliver its reply the way Slack wants it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.chat import interactions
+from bot.chat.context import Context
+from bot.chat.inflight import InFlight
+from bot.chat.reply import Reply
+from bot.chat.router import Router
+from bot.platforms.slack import blocks
+from bot.platforms.slack.mentions import SlackHooks
+from bot.service.views import Actor, ChannelRef
+
+log = logging.getLogger("studybot.slack")
+
+PLATFORM = "slack"
+
+
+class SlackListeners:
+    def __init__(self, router: Router, admin_group: str | None, inflight: InFlight) -> None:
+        self.router = router
+        self.admin_group = admin_group
+        self.inflight = inflight
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(re.compile(r"^/.+"))(self.on_command)
+        app.action(re.compile(r"^" + re.escape(interactions.PREFIX)))(self.on_action)
+        app.error(self.on_error)
+
+    def _context(self, client: AsyncWebClient, team: str, user: str, name: str, channel: str,
+                 channel_name: str = "") -> Context:
+        return Context(Actor(PLATFORM, team, user, name or user),
+                       ChannelRef(PLATFORM, team, channel, channel_name),
+                       SlackHooks(client, self.admin_group))
+
+    async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
+                         client: AsyncWebClient) -> None:
+        await ack()
+        async with self.inflight.hold():
+            context = self._context(client, command["team_id"], command["user_id"],
+                                    command.get("user_name", ""), command["channel_id"],
+                                    command.get("channel_name", ""))
+            name = command["command"].lstrip("/")
+            reply = await self.router.text(context, name, (command.get("text") or "").strip())
+            await respond(response_type="ephemeral", **blocks.message(reply))
+
+    async def on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
+                        respond: AsyncRespond, client: AsyncWebClient) -> None:
+        await ack()
+        async with self.inflight.hold():
+            user = body["user"]
+            team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+            channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
+            context = self._context(client, team, user["id"],
+                                    user.get("name") or user.get("username") or "", channel)
+            button = interactions.ButtonId(action.get("action_id", ""), action.get("value") or "")
+            reply = await self.router.click(context, button)
+            await self._deliver(reply, context, respond, client)
+
+    async def _deliver(self, reply: Reply, context: Context, respond: AsyncRespond,
+                       client: AsyncWebClient) -> None:
+        channel, user = context.channel.channel_id, context.actor.user_id
+        if not reply.ephemeral:
+            await client.chat_postMessage(channel=channel, **blocks.message(reply))
+            if reply.replaces:
+                await respond(delete_original=True)
+        elif reply.replaces:
+            await respond(replace_original=True, response_type="ephemeral", **blocks.message(reply))
+        else:
+            await client.chat_postEphemeral(channel=channel, user=user, **blocks.message(reply))
+
+    async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        log.error("unhandled Slack error: %s", error, exc_info=error)

@@ -1,0 +1,63 @@
+"""Slack's mention syntax and what it points at: `<#C123|name>` or `#name`, `<@U123|name>`."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.platforms.slack.admins import is_admin
+from bot.service.views import Actor, ChannelRef
+
+log = logging.getLogger("studybot.slack")
+
+_CHANNEL = re.compile(r"^(?:<#(?P<id>[CG][A-Z0-9]{1,30})(?:\|(?P<name>[^>]*))?>|#(?P<plain>[\w.-]{1,80}))$")
+_USER = re.compile(r"^<@(?P<id>[UW][A-Z0-9]{1,30})(?:\|[^>]*)?>$")
+
+
+class SlackHooks:
+    """What only Slack can tell the router, for one request's workspace."""
+
+    def __init__(self, client: AsyncWebClient, admin_group: str | None) -> None:
+        self.client = client
+        self.admin_group = admin_group
+
+    async def is_admin(self, actor: Actor) -> bool:
+        return await is_admin(self.client, actor.user_id, self.admin_group)
+
+    def looks_like_channel(self, word: str) -> bool:
+        return _CHANNEL.match(word) is not None
+
+    async def find_channel(self, here: ChannelRef, text: str) -> ChannelRef | None:
+        match = _CHANNEL.match(text.strip())
+        if match is None:
+            return None
+        if match["id"]:
+            return ChannelRef(here.platform, here.workspace_id, match["id"], match["name"] or "")
+        name = match["plain"]
+        if name == here.channel_name:
+            return here
+        found = await self._channel_named(name)
+        return None if found is None else ChannelRef(here.platform, here.workspace_id, found, name)
+
+    async def find_user(self, actor: Actor, text: str) -> Actor | None:
+        # The `|name` part is whatever the sender typed; names come from Slack itself, so the
+        # person is looked up by id and never renamed by someone else's mention.
+        match = _USER.match(text.strip())
+        if match is None:
+            return None
+        return Actor(actor.platform, actor.workspace_id, match["id"], "")
+
+    async def _channel_named(self, name: str) -> str | None:
+        try:
+            async for page in await self.client.conversations_list(
+                types="public_channel,private_channel", exclude_archived=True, limit=200,
+            ):
+                for channel in page.get("channels", []):
+                    if channel.get("name") == name:
+                        return str(channel["id"])
+        except SlackApiError as exc:
+            log.warning("conversations.list failed: %s", exc.response.get("error"))
+        return None

@@ -1,0 +1,93 @@
+"""Slack as a runtime of the bot: Bolt's routes on our HTTP server, Socket Mode when configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.errors import SlackApiError
+
+from bot.bootstrap import App, Chat
+from bot.chat.inflight import InFlight
+from bot.config import Settings
+from bot.platforms import RunOptions, StartupError
+from bot.platforms.slack.bolt import build_bolt
+from bot.platforms.slack.listeners import SlackListeners
+
+log = logging.getLogger("studybot.slack")
+
+DRAIN_SECONDS = 10.0
+
+
+class SlackRuntime:
+    name = "slack"
+
+    def __init__(self, settings: Settings, app: App) -> None:
+        self.settings = settings
+        self.bolt = build_bolt(settings, app.db.engine)
+        self.publisher = self.bolt.publisher
+        self.inflight = InFlight()
+        self._socket_mode: AsyncSocketModeHandler | None = None
+        self._forever = asyncio.Event()
+
+    def routes(self) -> Sequence[web.RouteDef]:
+        bolt = self.bolt.app
+
+        async def events(request: web.Request) -> web.Response:
+            response = await bolt.async_dispatch(await to_bolt_request(request))
+            return await to_aiohttp_response(response)
+
+        routes = [web.post("/slack/events", events)]
+        flow = bolt.oauth_flow
+        if self.bolt.oauth and flow is not None:
+            # Bolt leaves routing by path to the adapter: the install page and the redirect
+            # are the OAuth flow's, not the event dispatcher's.
+            async def install(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(
+                    await flow.handle_installation(await to_bolt_request(request)))
+
+            async def redirect(request: web.Request) -> web.Response:
+                return await to_aiohttp_response(
+                    await flow.handle_callback(await to_bolt_request(request)))
+
+            routes += [web.get(flow.install_path, install), web.get(flow.redirect_uri_path, redirect)]
+        return routes
+
+    async def start(self, chat: Chat) -> None:
+        SlackListeners(chat.router, self.settings.slack_admin_group, self.inflight).register(
+            self.bolt.app)
+        if self.settings.slack_app_token is not None:
+            self._socket_mode = await self._connect_socket_mode(
+                self.settings.slack_app_token.get_secret_value())
+        log.info("Slack: HTTP on port %d%s", self.settings.port,
+                 " and Socket Mode" if self._socket_mode else "")
+
+    async def _connect_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
+        """Connect Socket Mode, or say why not: slack_sdk would otherwise retry a refused token
+        forever while the bot looks healthy."""
+        try:
+            await self.bolt.app.client.apps_connections_open(app_token=app_token)
+        except SlackApiError as exc:
+            raise StartupError(
+                f"SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})") from None
+        handler = AsyncSocketModeHandler(self.bolt.app, app_token)
+        await handler.connect_async()
+        return handler
+
+    async def finished(self) -> None:
+        await self._forever.wait()  # Slack runs until the process is told to stop
+
+    async def stop(self) -> None:
+        if self._socket_mode is not None:
+            await self._socket_mode.disconnect_async()
+        await self.inflight.drain(DRAIN_SECONDS)
+        if self._socket_mode is not None:
+            await self._socket_mode.close_async()
+
+
+def build(settings: Settings, app: App, options: RunOptions) -> SlackRuntime:
+    return SlackRuntime(settings, app)

@@ -6,7 +6,7 @@ UV := .uv/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := .venv
 
-.PHONY: setup run test lint bench
+.PHONY: setup run test test-fast lint bench
 
 setup: .venv/.synced
 
@@ -24,8 +24,13 @@ run: setup
 test: setup
 	.venv/bin/pytest
 
+test-fast: setup
+	.venv/bin/pytest -q tests/unit
+
 lint: setup
 	.venv/bin/ruff check .
+	.venv/bin/mypy
+	.venv/bin/lint-imports
 
 bench: setup
 	for b in bench/bench_*.py; do .venv/bin/python $$b || exit 1; done

@@ -73,7 +73,7 @@ from bot.service.views import PostResult, QuestionCard  # noqa: E402
 from bot.store import migrations  # noqa: E402
 from bot.store.database import Database, create_engine  # noqa: E402
 from bot.store.tables import Channel, Post, Workspace  # noqa: E402
-from tests.scratch_database import create_scratch, drop_scratch  # noqa: E402
+from tests.support.databases import create_scratch, drop_scratch  # noqa: E402
 
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 CHANNELS_PER_WORKSPACE = 100

@@ -1,15 +1,10 @@
-"""Databases for the tests: a fresh SQLite file per test, and the real PostgreSQL.
-
-PostgreSQL comes from TEST_DATABASE_URL (default: the local server). Each run creates a database
-of its own and drops it at the end. With CI=true an unreachable PostgreSQL fails the run instead
-of skipping, so CI can never pass on SQLite alone.
-"""
+"""Fixtures: a fresh SQLite file per test and this run's own PostgreSQL database (created at the
+start, dropped at the end; required when CI=true), the test content, a clock, the service."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,47 +17,16 @@ from bot.service import StudyService
 from bot.store import migrations
 from bot.store.database import Database, create_engine
 from bot.store.tables import Base
-from tests.scratch_database import create_scratch, drop_scratch
+from tests.support.clock import FakeClock
+from tests.support.databases import create_test_database, drop_test_database, require_postgres
 
 DATA = Path(__file__).parent / "data"
-PG_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-class FakeClock:
-    """An injected clock the tests move by hand."""
-
-    def __init__(self, start: datetime) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-async def _create_pg_database() -> str | None:
-    try:
-        return await create_scratch(PG_URL, "studybot_test")
-    except Exception as exc:  # refused, timed out, bad auth: all mean "not reachable"
-        if IN_CI:
-            raise RuntimeError(f"PostgreSQL is required in CI but unreachable at {PG_URL}: "
-                               f"{exc}") from exc
-        return None
-
-
-async def _drop_pg_database(test_url: str) -> None:
-    await drop_scratch(test_url, PG_URL)
 
 
 @pytest.fixture(scope="session")
 async def pg_url() -> AsyncIterator[str | None]:
     """URL of this run's own PostgreSQL database, migrated to head; None when unreachable."""
-    url = await _create_pg_database()
+    url = await create_test_database()
     if url is None:
         yield None
         return
@@ -70,19 +34,13 @@ async def pg_url() -> AsyncIterator[str | None]:
     await migrations.upgrade(engine)
     await engine.dispose()
     yield url
-    await _drop_pg_database(url)
-
-
-def _require(url: str | None) -> str:
-    if url is None:
-        pytest.skip(f"PostgreSQL unreachable at {PG_URL} (set CI=true to make this a failure)")
-    return url
+    await drop_test_database(url)
 
 
 @pytest.fixture
 async def pg_database(pg_url: str | None) -> AsyncIterator[Database]:
     """The run's PostgreSQL database, emptied before the test."""
-    url = _require(pg_url)
+    url = require_postgres(pg_url)
     db = Database(create_engine(url))
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     async with db.engine.begin() as conn:

@@ -26,10 +26,11 @@ _BlockStyleDumper.add_representer(str, _represent_str)
 
 def to_yaml(topic_file: dict[str, Any]) -> str:
     """One topic file as YAML in the content format."""
-    return yaml.dump(
+    text: str = yaml.dump(
         _literal_safe(topic_file), Dumper=_BlockStyleDumper, sort_keys=False,
         allow_unicode=True, width=1000,
     )
+    return text
 
 
 def _literal_safe(value: Any) -> Any:

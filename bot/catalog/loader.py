@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,7 +147,9 @@ def _cross_checks(parsed: list[_Parsed]) -> list[Problem]:
     entry_ids = {e.id for item in parsed for e in item.content.entries}
     for item in parsed:
         slug = item.content.topic.slug
-        for kind, items in (("entries", item.content.entries), ("questions", item.content.questions)):
+        kinds: tuple[tuple[str, Sequence[Entry | Question]], ...] = (
+            ("entries", item.content.entries), ("questions", item.content.questions))
+        for kind, items in kinds:
             for position, thing in enumerate(items):
                 index = item.positions[kind][position]
                 line = item.doc.line_of((kind, index, "id"))

@@ -83,8 +83,8 @@ class Router:
                     raise
                 return self._answered(context, result)
             case interactions.Practise(question_id=question, choice=choice, topic=topic):
-                result = await self.service.practice_answer(actor, question, choice)
-                return replies.practice_result(result, topic)
+                practised = await self.service.practice_answer(actor, question, choice)
+                return replies.practice_result(practised, topic)
             case interactions.NextPractice(topic=topic):
                 return replies.practice(await self.service.practice(actor, topic), topic).replacing()
             case interactions.Share(entry_id=entry_id):

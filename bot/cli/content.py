@@ -24,7 +24,7 @@ from bot.catalog.search.index import SearchIndex
 from bot.config import SettingsError, load_settings
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     lookup = subparsers.add_parser(
         "lookup", help="find the cheat-sheet entry for a query",
         description="Find the entry a query means, as /TOPIC QUERY does in chat.",

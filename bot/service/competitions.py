@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from bot import errors
 from bot.rules import periods
-from bot.service.base import ServiceBase, require_admin
+from bot.service.base import require_admin
+from bot.service.standings import Standings
 from bot.service.views import Actor, Board, ChannelRef, CompetitionView
 from bot.store import competitions, directory, posts
 from bot.store.database import Session
@@ -17,7 +18,7 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 MAX_DAYS = 90
 
 
-class Competitions(ServiceBase):
+class Competitions(Standings):
     async def start_competition(
         self, actor: Actor, channel: ChannelRef, name: str, days: str = "7"
     ) -> CompetitionView:

@@ -46,16 +46,18 @@ class Posting(ServiceBase):
         previous = await posts.latest_counted(session, row.id)
         chosen = question_id or self.pick_for(row, await posts.history(session, row.id))
         next_post = row.next_due_at if row.scheduled and not row.paused else None
-        fields = {
-            "channel_id": row.id, "question_id": chosen, "local_date": day,
-            "prev_post_id": previous.id if previous else None, "now": now,
-            "closes_at": schedule.closing_time(now, next_post),
-        }
+
+        async def claim(counted: bool) -> Post | None:
+            return await posts.claim(
+                session, counted=counted, channel_id=row.id, question_id=chosen, local_date=day,
+                prev_post_id=previous.id if previous else None, now=now,
+                closes_at=schedule.closing_time(now, next_post))
+
         post = None
         if previous is None or previous.day != day:
-            post = await posts.claim(session, counted=True, **fields)
+            post = await claim(counted=True)
         if post is None:  # the day already has its counted post (maybe claimed a moment ago)
-            post = await posts.claim(session, counted=False, **fields)
+            post = await claim(counted=False)
         assert post is not None  # an extra post has no day, so it never conflicts
         return self.card_for(post, row)
 

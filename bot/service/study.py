@@ -16,7 +16,7 @@ from bot.service.schedules import Schedules
 from bot.service.standings import Standings
 
 
-class StudyService(Lookups, Schedules, Posting, Answering, Practice, Standings, Competitions):
+class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings):
     pass
 
 

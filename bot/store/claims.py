@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import Channel, Post, Workspace
@@ -99,5 +100,5 @@ async def give_up(
                Post.claimed_at < claimed_before)
         .values(status="closed", closed_at=now)
     )
-    return int(result.rowcount or 0)
+    return int(cast(CursorResult[Any], result).rowcount or 0)
 

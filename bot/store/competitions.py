@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import Competition
@@ -67,4 +69,4 @@ async def end(session: AsyncSession, competition_id: int, now: datetime) -> bool
         update(Competition).where(Competition.id == competition_id, Competition.ended.is_(False))
         .values(ended=True, ends_at=now)
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import Answer, Channel, Post, User
@@ -63,7 +65,7 @@ async def claim(
         .on_conflict_do_nothing(index_elements=["channel_id", "day"])
         .returning(Post.id)
     )
-    post_id = (await session.execute(statement)).scalar_one_or_none()
+    post_id: int | None = (await session.execute(statement)).scalar_one_or_none()
     if post_id is None:
         return None
     return await session.get(Post, post_id)
@@ -98,7 +100,7 @@ async def mark_sent_many(session: AsyncSession, references: dict[int, str], now:
     """Record many sends in one executemany: one round trip for the whole group."""
     if not references:
         return
-    posts = Post.__table__
+    posts = cast(Table, Post.__table__)
     await session.execute(
         update(posts)
         .where(posts.c.id == bindparam("post_id"), posts.c.status == "claimed")
@@ -114,7 +116,7 @@ async def close(session: AsyncSession, post_id: int, now: datetime) -> bool:
         .where(Post.id == post_id, Post.status != "closed")
         .values(status="closed", closed_at=now)
     )
-    return bool(result.rowcount)
+    return bool(cast(CursorResult[Any], result).rowcount)
 
 
 async def due_to_close(session: AsyncSession, now: datetime, limit: int = 100) -> list[int]:

@@ -13,10 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.e2e.slack_bot import SECRET, BotProcess, start_bot
-from tests.e2e.slack_fake import FakeSlack
-from tests.e2e.slack_reading import CATALOG, letter_of, text_of
-from tests.e2e.slack_requests import block_actions, post, post_signed, sign, slash_command
+from tests.support.slack.bot import SECRET, BotProcess, start_bot
+from tests.support.slack.fake import FakeSlack
+from tests.support.slack.reading import CATALOG, letter_of, text_of
+from tests.support.slack.requests import block_actions, post, post_signed, sign, slash_command
 
 TEAM = "T0TEST"  # the fake's default workspace for any xoxb- token
 

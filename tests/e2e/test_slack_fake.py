@@ -15,8 +15,8 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.e2e.slack_fake import FakeSlack, SlackError
-from tests.e2e.slack_requests import block_actions, post, post_signed, sign, slash_command
+from tests.support.slack.fake import FakeSlack, SlackError
+from tests.support.slack.requests import block_actions, post, post_signed, sign, slash_command
 
 SECRET = "s3cr3t-signing-secret"
 METADATA = {"event_type": "study_question", "event_payload": {"post_id": "p-42"}}

@@ -22,10 +22,10 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.e2e.slack_bot import BotProcess, free_port, start_bot
-from tests.e2e.slack_fake import FakeSlack
-from tests.e2e.slack_reading import CATALOG, letter_of, text_of
-from tests.e2e.slack_socket_fake import (
+from tests.support.slack.bot import BotProcess, free_port, start_bot
+from tests.support.slack.fake import FakeSlack
+from tests.support.slack.reading import CATALOG, letter_of, text_of
+from tests.support.slack.socket_fake import (
     ACK_TIMEOUT,
     FakeSocketMode,
     block_actions_payload,

@@ -10,7 +10,7 @@ from bot import errors
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import DailyScheduler
 from bot.service import Actor, ChannelRef, StudyService
-from tests.fake_platform import FakePlatform
+from tests.support.fake_platform import FakePlatform
 
 CHANNEL = ChannelRef("slack", "T1", "C1", "study")
 ADMIN = Actor("slack", "T1", "U-admin", "admin", is_admin=True)

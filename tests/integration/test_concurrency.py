@@ -66,7 +66,7 @@ async def test_two_schedulers_share_200_due_channels_without_duplicates(
     from bot.delivery.dispatcher import Dispatcher
     from bot.delivery.scheduler import DailyScheduler
     from bot.service.daily import DailyPolicy
-    from tests.fake_platform import FakePlatform
+    from tests.support.fake_platform import FakePlatform
 
     clock.now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
     setup = StudyService(pg_database, engine_catalog, engine_index, clock)

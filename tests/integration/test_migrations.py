@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 from bot.store import migrations
 from bot.store.database import create_engine
 from bot.store.tables import Base
-from tests.conftest import _create_pg_database, _drop_pg_database, _require
+from tests.support.databases import create_test_database, drop_test_database, require_postgres
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -21,9 +21,9 @@ async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIter
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
         return
-    url = _require(await _create_pg_database())
+    url = require_postgres(await create_test_database())
     yield url
-    await _drop_pg_database(url)
+    await drop_test_database(url)
 
 
 def _differences(connection) -> list:

@@ -12,8 +12,8 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import DailyScheduler
 from bot.service import Actor, ChannelRef, StudyService
 from bot.service.daily import DailyPolicy
-from tests.conftest import FakeClock
-from tests.fake_platform import FakePlatform
+from tests.support.clock import FakeClock
+from tests.support.fake_platform import FakePlatform
 
 ADMIN = Actor("slack", "T1", "U0", "admin", is_admin=True)
 

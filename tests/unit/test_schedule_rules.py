@@ -23,9 +23,7 @@ from bot.rules.schedule import (
     parse_time,
     parse_timezone,
 )
-
-ZONES = ["UTC", "Europe/London", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
-         "America/St_Johns", "Pacific/Chatham", "Europe/Berlin", "Asia/Tokyo"]
+from tests.support.strategies import schedules
 
 
 @pytest.mark.parametrize(("text", "mask"), [
@@ -107,13 +105,6 @@ def test_closing_time_is_next_post_or_24h() -> None:
     assert closing_time(posted, posted + timedelta(days=3)) == posted + timedelta(hours=24)
 
 
-schedules = st.builds(
-    Schedule,
-    post_time=st.times().map(lambda t: t.replace(second=0, microsecond=0)) | st.sampled_from(
-        [time(2, 30), time(1, 30), time(0, 0), time(23, 59)]),
-    timezone=st.sampled_from(ZONES),
-    weekdays=st.integers(min_value=1, max_value=ALL_DAYS),
-)
 
 
 @settings(max_examples=300, deadline=None)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.rules.schedule import ALL_DAYS, Schedule, local_date, next_due
 from bot.rules.streaks import StreakState, after_answer, streak_of, visible
-from tests.unit.test_schedule_rules import schedules
+from tests.support.strategies import schedules
 
 
 def _runs(answered: list[bool]) -> tuple[int, int]:

@@ -360,9 +360,9 @@ def _phrase_slots(
         for end in range(start + 2, min(start + _MAX_JOIN, len(seq)) + 1):
             joined = stem("".join(w.surface for w in seq[start:end]))
             spans[start, end].add(joined)
-            concept = SINGLE_WORD_FORMS.get(joined)
-            if concept is not None:
-                spans[start, end].add(concept)
+            form = SINGLE_WORD_FORMS.get(joined)
+            if form is not None:
+                spans[start, end].add(form)
     seen: set[str] = set()
     for (start, end), terms in spans.items():
         # One slot per span: the glued word and its concept are the same thing asked once.

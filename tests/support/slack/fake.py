@@ -29,7 +29,7 @@ from urllib.parse import parse_qsl, quote
 
 from aiohttp import web
 
-from tests.e2e.local_server import HOST, LocalServer, serve_local
+from tests.support.local_server import HOST, LocalServer, serve_local
 
 DEFAULT_SCOPES = "commands,chat:write,chat:write.public,channels:history,groups:history,users:read"
 

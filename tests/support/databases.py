@@ -1,4 +1,8 @@
-"""Throwaway PostgreSQL databases beside a server's own: for the tests and the benchmarks."""
+"""Throwaway PostgreSQL databases beside a server's own: for the tests and the benchmarks.
+
+PostgreSQL comes from TEST_DATABASE_URL (default: the local server). With CI=true an unreachable
+PostgreSQL is a failure, never a skip, so CI can never pass on SQLite alone.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,14 @@ import asyncio
 import os
 import uuid
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.store.database import create_engine
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 async def _as_admin(server_url: str, statement: str) -> None:
@@ -34,3 +42,25 @@ async def drop_scratch(scratch_url: str, server_url: str) -> None:
     """Drop a database made by create_scratch, connected through the server's own database."""
     name = make_url(scratch_url).database
     await _as_admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+async def create_test_database() -> str | None:
+    """A fresh database of this run on the test server; None when it cannot be reached (outside
+    CI, where that is a failure)."""
+    try:
+        return await create_scratch(PG_URL, "studybot_test")
+    except Exception as exc:  # refused, timed out, bad auth: all mean "not reachable"
+        if IN_CI:
+            raise RuntimeError(f"PostgreSQL is required in CI but unreachable at {PG_URL}: "
+                               f"{exc}") from exc
+        return None
+
+
+async def drop_test_database(url: str) -> None:
+    await drop_scratch(url, PG_URL)
+
+
+def require_postgres(url: str | None) -> str:
+    if url is None:
+        pytest.skip(f"PostgreSQL unreachable at {PG_URL} (set CI=true to make this a failure)")
+    return url

@@ -1,4 +1,4 @@
-"""`studybot run --platform slack` as a real process, pointed at a FakeSlack on 127.0.0.1."""
+"""`studybot run` as a real process for the end-to-end tests: started, awaited on /healthz, stopped."""
 
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-
-REPO = Path(__file__).resolve().parents[2]
-SECRET = "e2e-signing-secret"
 
 
 def free_port() -> int:
@@ -44,20 +41,22 @@ class BotProcess:
             self.process.kill()
 
 
-async def start_bot(tmp: Path, api_url: str, extra_env: Mapping[str, str] | None = None,
-                    database_url: str | None = None) -> BotProcess:
+def clean_environment() -> dict[str, str]:
+    """This process's environment without any platform's tokens."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
+
+
+async def launch(tmp: Path, platform: str, env: Mapping[str, str]) -> BotProcess:
+    """Start `studybot run --platform PLATFORM` in `tmp` and wait until /healthz answers."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DISCORD_"))}
-    env.update({
-        "SLACK_BOT_TOKEN": "xoxb-e2e", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url,
-        "PORT": str(port), "DATABASE_URL": database_url or f"sqlite:///{tmp / 'slack.db'}",
-        "LOG_LEVEL": "INFO",
-    })
-    env.update(extra_env or {})
+    full = clean_environment()
+    full.update({"PORT": str(port), "DATABASE_URL": f"sqlite:///{tmp / 'bot.db'}",
+                 "LOG_LEVEL": "INFO"})
+    full.update(env)
     log_path = tmp / f"bot-{port}.log"
     with log_path.open("w") as log_file:
         process = subprocess.Popen(  # noqa: ASYNC220 - Popen only forks; we poll it without blocking
-            [sys.executable, "-m", "bot", "run", "--platform", "slack"], cwd=tmp, env=env,
+            [sys.executable, "-m", "bot", "run", "--platform", platform], cwd=tmp, env=full,
             stdout=log_file, stderr=subprocess.STDOUT, text=True,
         )
     bot = BotProcess(process, f"http://127.0.0.1:{port}", log_path)

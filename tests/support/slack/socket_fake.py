@@ -43,9 +43,9 @@ from urllib.parse import parse_qs, parse_qsl
 
 from aiohttp import WSCloseCode, WSMessage, WSMsgType, web
 
-from tests.e2e.local_server import HOST, LocalServer, serve_local
-from tests.e2e.slack_fake import Call, FakeSlack, Json, SlackError
-from tests.e2e.slack_requests import block_actions, slash_command
+from tests.support.local_server import HOST, LocalServer, serve_local
+from tests.support.slack.fake import Call, FakeSlack, Json, SlackError
+from tests.support.slack.requests import block_actions, slash_command
 
 DEFAULT_APP_TOKEN = "xapp-1-A0TEST-1-e2esocketmode"
 ACK_TIMEOUT = 3.0  # Slack's limit for acknowledging an envelope

@@ -1,0 +1,1 @@
+"""What the tests share: fakes of the remote platforms, databases, clocks, strategies."""

@@ -139,8 +139,9 @@ class Registry:
         return {c.path[0] for c in self.commands.values() if c.topic is not None}
 
     def children(self, path: tuple[str, ...]) -> list[str]:
-        depth = len(path) + 1
-        found = [p[-1] for p in (*self.commands, *self.groups) if len(p) == depth and p[:-1] == path]
+        """The names under a group, in the order their commands were defined."""
+        depth = len(path)
+        found = [p[depth] for p in self.commands if len(p) > depth and p[:depth] == path]
         return list(dict.fromkeys(found))
 
     def group(self, path: tuple[str, ...]) -> Group | None:

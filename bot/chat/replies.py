@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from bot import errors
 from bot.chat import interactions
-from bot.chat.markdown import code, escape, mention, timestamp
+from bot.chat.markdown import code, escape, mention, timestamp, to_plain
 from bot.chat.reply import Button, Reply
 from bot.service.views import (
     AnswerKey,
@@ -62,7 +62,8 @@ def question(card: QuestionCard, answered: int = 0) -> Reply:
         choices=tuple(zip(card.letters, card.choices, strict=True)), buttons=buttons,
         context=(f"{answered} answered · closes {timestamp(card.closes_at)} · "
                  f"{code(card.question_id)}{extra}",),
-        ephemeral=False, tone="question", notification=f"{question_kind(card)}: {card.prompt}",
+        ephemeral=False, tone="question",
+        notification=f"{question_kind(card)}: {to_plain(card.prompt)}",
     )
 
 

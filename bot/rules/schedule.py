@@ -52,13 +52,21 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+# An IANA name: Area/Location[/Sub], or a bare name such as UTC. Anything else (paths, "..",
+# 300-character strings) is refused before the zone database is asked.
+_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]{0,30}(?:/[A-Za-z0-9_+-]{1,30}){0,2}$")
+# Files in the zone database that are not zones a person lives in.
+_NOT_ZONES = {"localtime", "posixrules", "factory", "leapseconds", "tzdata.zi", "zone.tab"}
+
+
 def parse_timezone(text: str) -> str:
     name = text.strip()
     try:
-        if not name or name.startswith("/") or ".." in name:
+        if (not _ZONE_NAME.match(name) or name.lower() in _NOT_ZONES
+                or name.lower().startswith(("right/", "posix/"))):
             raise ZoneInfoNotFoundError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # a region without a city is a folder
         raise ScheduleInputError(
             "timezone", text, "use an IANA time zone name such as Europe/London or America/New_York"
         ) from None

@@ -122,3 +122,20 @@ def test_one_post_per_scheduled_local_day_across_dst(sched: Schedule, start: dat
     for a, b in itertools.pairwise(days):
         gap = [a + timedelta(n) for n in range(1, (b - a).days)]
         assert not any(sched.weekdays & (1 << d.weekday()) for d in gap), "a scheduled day was skipped"
+
+
+@pytest.mark.parametrize("name", [
+    "Europe", "America", "localtime", "posixrules", "Factory", "right/UTC", "posix/Europe/Paris",
+    "../../etc/passwd", "/etc/localtime", "Europe/" + "x" * 300, "x" * 300, "", "Europe//London",
+])
+def test_names_that_are_not_zones_people_live_in_are_refused(name: str) -> None:
+    # zoneinfo raises IsADirectoryError for a region without a city, OSError for a long name.
+    with pytest.raises(ScheduleInputError) as raised:
+        parse_timezone(name)
+    assert raised.value.field == "timezone"
+
+
+@pytest.mark.parametrize("name", ["UTC", "Europe/London", "America/Argentina/Buenos_Aires",
+                                  "Etc/GMT+5", "EST5EDT", "Pacific/Chatham"])
+def test_real_zones_are_accepted(name: str) -> None:
+    assert parse_timezone(name) == name

@@ -42,10 +42,11 @@ class Catalog:
         return self._names.get(name.strip().lower())
 
     def questions_in(self, topics: Iterable[str] | None = None) -> list[Question]:
-        """Questions of the given topics (all when None), in a stable order."""
+        """Questions in rotation of the given topics (all when None), in a stable order."""
         wanted = set(topics) if topics else None
         return [
-            q for q in self.questions.values() if wanted is None or self.topic_of[q.id] in wanted
+            q for q in self.questions.values()
+            if not q.retired and (wanted is None or self.topic_of[q.id] in wanted)
         ]
 
     def entries_in(self, topic: str | None = None) -> list[Entry]:

@@ -67,6 +67,8 @@ class Question(_Strict):
     explanation: str = Field(min_length=1, max_length=EXPLANATION_MAX)
     difficulty: int = Field(default=2, ge=1, le=3)
     entry: str | None = None
+    # Out of rotation for good (replaced in review); kept so past posts and answers still show.
+    retired: bool = False
 
     @model_validator(mode="after")
     def _exactly_one_correct(self) -> Question:

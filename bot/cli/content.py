@@ -111,7 +111,8 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
         return 1
     print(f"{folder}: valid ({len(catalog.topics)} topics, {len(catalog.entries)} entries, "
-          f"{len(catalog.questions)} questions)")
+          f"{len(catalog.questions_in())} questions, "
+          f"{len(catalog.questions) - len(catalog.questions_in())} retired)")
     return 0
 
 

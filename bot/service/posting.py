@@ -25,7 +25,8 @@ class Posting(ServiceBase):
         """An admin posts a question now. It is the day's counted post unless the channel already
         has one today; then it is an extra that does not count toward streaks."""
         require_admin(actor, "post a question")
-        if question_id is not None and question_id not in self.catalog.questions:
+        if question_id is not None and (question_id not in self.catalog.questions
+                                        or self.catalog.questions[question_id].retired):
             raise errors.UnknownQuestion(question_id)
         now = self.clock()
         async with self.db.transaction() as session:

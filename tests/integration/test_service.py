@@ -251,3 +251,26 @@ async def test_workspaces_are_isolated(service: StudyService) -> None:
     t2 = await service.leaderboard(member("zed", team="T2"), "all")
     assert [r.name for r in t1.rows] == ["bea"]
     assert [r.name for r in t2.rows] == ["zed"]
+
+
+async def test_a_retired_question_is_never_posted_again_but_its_past_post_still_shows(
+    service: StudyService,
+) -> None:
+    card = await service.post_now(admin(), CHANNEL, "k8s.q.two")
+    await service.mark_sent(card.post_id, "m1")
+    await service.answer(member("bob"), card.post_id, 0)
+    catalog = service.catalog
+    original = catalog.questions["k8s.q.two"]
+    catalog.questions["k8s.q.two"] = original.model_copy(update={"retired": True})
+    try:
+        assert "k8s.q.two" not in {q.id for q in catalog.questions_in()}
+        with pytest.raises(errors.UnknownQuestion):
+            await service.post_now(admin(), CHANNEL, "k8s.q.two")
+        for _ in range(10):  # the picker never chooses it
+            assert (await service.post_now(admin(), CHANNEL)).question_id != "k8s.q.two"
+        result = await service.close_post(card.post_id)
+        assert result is not None
+        assert result.card.prompt == "What does a Deployment manage directly?"
+        assert result.correct_users == ("bob",)
+    finally:
+        catalog.questions["k8s.q.two"] = original  # the catalog is shared by the session

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import contextlib
 import io
 import json
 import re
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -420,6 +422,13 @@ async def test_a_sharded_client_gets_only_its_shards_guilds(fake: FakeDiscord) -
         late.add_channel("announcements")
         assert (await created).name == "announcements"
 
+        async with connected(ShardedClient(shard_count=2, shard_ids=[1]), fake) as other:
+            assert [g.id for g in other.guilds] == [theirs.id]
+            assert sorted(s.shard for s in await fake.wait_for_sessions(2)) == [(0, 2), (1, 2)]
+            # REST does not depend on the shard: the shard-1 client posts into a shard-0 guild.
+            await other.get_partial_messageable(mine[0].channel("general").id).send("from shard 1")
+        assert [m.content for m in fake.messages(mine[0].channel("general").id)] == ["from shard 1"]
+
 
 def _minimal_interaction(fake: FakeDiscord, guild: Guild, member: Member) -> dict[str, Any]:
     return {"id": str(fake.ids.next()), "application_id": str(fake.application_id), "type": 3,
@@ -529,3 +538,12 @@ async def test_resume_replays_missed_events_and_an_unknown_session_is_invalid(fa
             await receive(ws)
             await ws.send_json({"op": 6, "d": {"token": fake.token, "session_id": "nope", "seq": 0}})
             assert await receive(ws) == {"op": 9, "s": None, "t": None, "d": False}
+
+
+def test_the_fake_needs_none_of_the_bot() -> None:
+    support = Path(__file__).resolve().parents[1] / "support"
+    for path in support.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not [n for n in names if n == "bot" or n.startswith("bot.")], path

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSMessage, WSMsgType, web
 
 from tests.support.discord.changes import Changes
 from tests.support.discord.guilds import GUILD_MEMBERS_INTENT, Guild, User
@@ -145,10 +145,11 @@ class Gateway:
         connection.send({"op": HELLO, "s": None, "t": None, "d": hello})
         try:
             async for message in ws:
-                if message.type is not WSMsgType.TEXT:
+                payload = _decode(message)
+                if payload is None:
                     await connection.close(DECODE_ERROR)
                     break
-                await self._receive(connection, json.loads(message.data))
+                await self._receive(connection, payload)
         finally:
             await connection.stop()
             self.connections.remove(connection)
@@ -199,7 +200,9 @@ class Gateway:
     async def _receive(self, connection: Connection, payload: Json) -> None:
         op, data = payload.get("op"), payload.get("d")
         self._record(Frame(connection.number, "in", op, None, None, data, time.monotonic()))
-        if op == HEARTBEAT:
+        if op in (IDENTIFY, RESUME, REQUEST_GUILD_MEMBERS) and not isinstance(data, dict):
+            await connection.close(DECODE_ERROR)
+        elif op == HEARTBEAT:
             connection.send({"op": HEARTBEAT_ACK, "s": None, "t": None, "d": None})
         elif op == IDENTIFY:
             await self._identify(connection, data)
@@ -273,3 +276,14 @@ class Gateway:
 
     def _guild_create(self, guild: Guild, session: Session, *, joined: bool = False) -> Json:
         return guild.create_payload(all_members=bool(session.intents & GUILD_MEMBERS_INTENT), joined=joined)
+
+
+def _decode(message: WSMessage) -> Json | None:
+    """A client frame as JSON; None for anything Discord would close with 4002 (decode error)."""
+    if message.type is not WSMsgType.TEXT:
+        return None
+    try:
+        payload = json.loads(message.data)
+    except ValueError:
+        return None
+    return payload if isinstance(payload, dict) else None

@@ -161,7 +161,9 @@ class FakeDiscord(LocalServer):
     async def click(self, message: StoredMessage | int, custom_id: str, *, user: Member,
                     values: Sequence[str] | None = None, locale: str = "en-US") -> InteractionHandle:
         """A user clicks the button (or picks `values` of the select) `custom_id` on a stored message."""
-        stored = self.store.get(message if isinstance(message, int) else message.id)
+        stored = self.store.find(message if isinstance(message, int) else message.id)
+        if stored is None or stored.deleted:
+            raise ImpossibleInteraction(f"message {message!r} does not exist (or was deleted)")
         where = self._where(user, self.channel(stored.channel_id), locale)
         data = component_data(stored, custom_id, values)
         return await self.interact(self._envelope(where, MESSAGE_COMPONENT, data, stored.payload))

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
-from tests.e2e.local_server import HOST, LocalServer, serve_local
 from tests.support.discord import permissions
 from tests.support.discord.changes import Changes
 from tests.support.discord.commands import CommandStore
@@ -44,6 +43,7 @@ from tests.support.discord.recording import API_PREFIX, Call, Spec, matcher
 from tests.support.discord.responses import InteractionHandle, Interactions
 from tests.support.discord.rest import Answer, Request, Rest, Route
 from tests.support.discord.snowflakes import Snowflakes
+from tests.support.local_server import HOST, LocalServer, serve_local
 
 Json = dict[str, Any]
 T = TypeVar("T")

@@ -72,7 +72,8 @@ async def test_commands_are_synced_from_the_registry(bot, discord, acme) -> None
     assert {"setup", "post-now", "close", "pause", "resume", "schedule", "help",
             "competition"} <= set(subcommands)
     setup = {o["name"]: o for o in subcommands["setup"]["options"]}
-    assert setup["time"]["required"] and setup["timezone"]["autocomplete"]
+    assert setup["time"]["required"]
+    assert setup["timezone"]["autocomplete"]
     assert setup["channel"]["type"] == 7  # CHANNEL
     assert [o["name"] for o in subcommands["competition"]["options"]] == ["start", "end", "list"]
     assert synced["k8s"]["options"][0]["autocomplete"]

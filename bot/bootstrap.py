@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import load
+from bot.catalog.loader import ContentError, check
 from bot.catalog.search.index import SearchIndex
 from bot.config import Settings
 from bot.service import StudyService
@@ -30,7 +30,14 @@ class App:
 
 async def open_app(settings: Settings, clock: Clock = utc_now, migrate: bool = True) -> App:
     """Load content (raises ContentError when invalid), open and upgrade the database."""
-    catalog = load(settings.content_dir)
+    content = check(settings.content_dir)
+    if content.catalog is None:
+        raise ContentError(content.errors)
+    catalog = content.catalog
+    if content.warnings:
+        # Advice for authors, not a reason to stay down: one line, and where to read the rest.
+        log.warning("content: %d warning(s); run `studybot content validate %s` to see them",
+                    len(content.warnings), settings.content_dir)
     index = SearchIndex.build(catalog)
     db = open_database(settings.database_url)
     try:

@@ -1,7 +1,8 @@
-"""The `studybot lookup` and `studybot content validate|import` commands.
+"""The `studybot lookup` and `studybot content validate|import|report` commands.
 
-Exit codes: 0 done (a lookup that finds nothing is an answer too), 1 invalid content or a failed
-import, 2 a usage error (unknown topic, unreadable file, bad settings).
+Exit codes: 0 done (a lookup that finds nothing is an answer too; warnings alone are advice),
+1 invalid content (or warnings under `validate --strict`) or a failed import, 2 a usage error
+(unknown topic, unreadable file, bad settings).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from bot.authoring.content_yaml import to_yaml
 from bot.authoring.importer import ImportProblem, import_cheatsheet
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import Problem, content_files, validate
+from bot.catalog.loader import Problem, check, content_files, validate
 from bot.catalog.model import SLUG_PATTERN
 from bot.catalog.search.index import SearchIndex
 from bot.config import SettingsError, load_settings
@@ -39,9 +40,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = actions.add_parser(
         "validate", help="check every content file; exit 1 on any problem",
-        description="Check every content file and print each problem as file:line: message.",
+        description="Check every content file and print each problem as file:line: message. "
+                    "Errors make the content invalid (exit 1); warnings (guessable keys, skewed "
+                    "key positions, duplicates, see_also rings) are advice (exit 0).",
     )
     check.add_argument("dir", nargs="?", type=Path, help="content folder (default: CONTENT_DIR)")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.set_defaults(func=run_validate)
     importer = actions.add_parser(
         "import", help="turn a Markdown cheat sheet into content files",
@@ -104,14 +108,19 @@ def run_validate(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             print(exc, file=sys.stderr)
             return 2
-    catalog, problems = validate(folder)
-    if catalog is None:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+    result = check(folder)
+    for problem in sorted(result.errors + result.warnings):
+        print(problem)
+    warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
+    if result.catalog is None:
+        print(f"{len(result.errors)} problem(s){warned} in {folder}", file=sys.stderr)
         return 1
+    catalog = result.catalog
     print(f"{folder}: valid ({len(catalog.topics)} topics, {len(catalog.entries)} entries, "
-          f"{len(catalog.questions)} questions)")
+          f"{len(catalog.questions)} questions){warned}")
+    if result.warnings and args.strict:
+        print(f"{len(result.warnings)} warning(s) fail --strict", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import ContentError, check
@@ -11,6 +12,7 @@ from bot.catalog.search.index import SearchIndex
 from bot.config import Settings
 from bot.service import StudyService
 from bot.service.study import Clock, utc_now
+from bot.service.views import Avoidance
 from bot.store import migrations
 from bot.store.database import Database, open_database
 
@@ -48,4 +50,7 @@ async def open_app(settings: Settings, clock: Clock = utc_now, migrate: bool = T
         raise
     log.info("content: %d topics, %d entries, %d questions; database: %s",
              len(catalog.topics), len(catalog.entries), len(catalog.questions), db.dialect)
-    return App(settings, db, catalog, StudyService(db, catalog, index, clock))
+    avoidance = None
+    if settings.avoid_flagged_questions:
+        avoidance = Avoidance(refresh=timedelta(minutes=settings.flagged_refresh_minutes))
+    return App(settings, db, catalog, StudyService(db, catalog, index, clock, avoidance))

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535)
     content_dir: Path = Field(default_factory=content_dir)
     catchup_grace_hours: float = Field(default=6.0, ge=0, le=24)
+    # The daily picker leaves out questions the item analysis flags (a likely wrong key, < 15% or
+    # > 95% right), over every workspace, recomputed at most every FLAGGED_REFRESH_MINUTES.
+    avoid_flagged_questions: bool = False
+    flagged_refresh_minutes: int = Field(default=60, ge=1, le=24 * 60)
 
     discord_token: SecretStr | None = None
     discord_guild_ids: IntList = Field(default_factory=list)

@@ -8,6 +8,7 @@ Exit codes: 0 done (a lookup that finds nothing is an answer too; warnings alone
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import shutil
@@ -22,7 +23,10 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.loader import Problem, check, content_files, validate
 from bot.catalog.model import SLUG_PATTERN
 from bot.catalog.search.index import SearchIndex
+from bot.cli.item_report import render_csv, render_json, render_table
 from bot.config import SettingsError, load_settings
+from bot.rules.items import DEFAULT_MIN_ANSWERS
+from bot.service.views import ItemReport
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,6 +60,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     importer.add_argument("--out", type=Path, help="write <topic>.yaml files here (default: print)")
     importer.add_argument("--force", action="store_true", help="overwrite existing files in --out")
     importer.set_defaults(func=run_import)
+    report = actions.add_parser(
+        "report", help="item analysis: how each question performs, from the stored answers",
+        description="Measure every question from the answers in the database (DATABASE_URL): "
+                    "times asked, answers, difficulty (share right), discrimination (point-"
+                    "biserial r with the answerer's accuracy on other questions, and the upper-"
+                    "minus-lower 27%% index), pick rate per choice; flagged questions first.",
+    )
+    report.add_argument("--platform", help="only this platform (slack, discord, shell)")
+    report.add_argument("--workspace", help="only this workspace (Slack team / Discord guild id)")
+    report.add_argument("--min-answers", type=_positive, default=DEFAULT_MIN_ANSWERS,
+                        help=f"answers a question needs before it is flagged "
+                             f"(default {DEFAULT_MIN_ANSWERS})")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the report as JSON")
+    form.add_argument("--csv", action="store_true", help="print one CSV row per question")
+    report.set_defaults(func=run_report)
 
 
 def run_lookup(args: argparse.Namespace) -> int:
@@ -121,6 +141,38 @@ def run_validate(args: argparse.Namespace) -> int:
     if result.warnings and args.strict:
         print(f"{len(result.warnings)} warning(s) fail --strict", file=sys.stderr)
         return 1
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from bot.bootstrap import open_app
+    from bot.catalog.loader import ContentError
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    async def measure() -> ItemReport:
+        # No migration: a report reads, it never changes the schema under a running bot.
+        app = await open_app(settings, migrate=False)
+        try:
+            return await app.service.item_report(args.platform, args.workspace, args.min_answers)
+        finally:
+            await app.close()
+
+    try:
+        report = asyncio.run(measure())
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.json:
+        print(render_json(report))
+    elif args.csv:
+        print(render_csv(report), end="")
+    else:
+        print(render_table(report))
     return 0
 
 

@@ -33,6 +33,8 @@ MIN_RANKED = 10
 # about 1 / sqrt(n)). A miskeyed item sits far below that; a merely useless one rarely does.
 NEGATIVE_Z = 1.645
 DEFAULT_MIN_ANSWERS = 20
+# The content model allows 2 to 5 choices; the store counts picks per choice up to this many.
+MAX_CHOICES = 5
 
 
 class Flag(StrEnum):

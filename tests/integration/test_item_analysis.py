@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.bootstrap import open_app
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
 from bot.catalog.search.index import SearchIndex
 from bot.cli.item_report import render_table
+from bot.config import load_settings
 from bot.rules.items import band_of
 from bot.service import Actor, ChannelRef, StudyService
 from bot.service.daily import DailyPolicy, claim_due
@@ -314,3 +316,18 @@ async def test_the_daily_schedule_avoids_flagged_questions(
     assert len(posted) == 5
     assert sorted(posted) == sorted(set(catalog.questions) - {"k8s.q.miskeyed", "k8s.q.hard",
                                                               "k8s.q.easy"})
+
+
+async def test_avoidance_is_a_setting_off_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTENT_DIR", str(ITEMS))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bot.db'}")
+    app = await open_app(load_settings(), migrate=False)
+    await app.close()
+    assert app.service.avoidance is None
+    monkeypatch.setenv("AVOID_FLAGGED_QUESTIONS", "true")
+    monkeypatch.setenv("FLAGGED_REFRESH_MINUTES", "15")
+    app = await open_app(load_settings(), migrate=False)
+    await app.close()
+    assert app.service.avoidance == Avoidance(refresh=timedelta(minutes=15))

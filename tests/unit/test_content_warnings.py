@@ -142,17 +142,23 @@ def test_the_same_prompt_in_two_files(tmp_path: Path) -> None:
     ]
 
 
-def test_the_same_choices_in_two_files(tmp_path: Path) -> None:
+def test_the_same_choices_and_key_in_two_files(tmp_path: Path) -> None:
     first = write(tmp_path, "k8s.yaml", topic_file("k8s", [
         question("k8s", "one", "Which command shows why a pod is Pending?")]))
     second = write(tmp_path, "linux.yaml", topic_file("linux", [
-        question("linux", "two", "Which one deletes a pod?", key=1,
+        question("linux", "two", "What do you run first on a Pending pod?", key=3,
                  choices=("KUBECTL GET EVENTS", "kubectl delete pod POD.", "kubectl top pod POD",
                           "kubectl describe pod POD"))]))
     assert warnings_of(tmp_path) == [
-        f"{second}:{line_of(second, 'choices:')}: warning: linux.q.two: same choices as "
+        f"{second}:{line_of(second, 'choices:')}: warning: linux.q.two: same choices and key as "
         f"k8s.q.one ({first}:{line_of(first, '- id: k8s.q.one')})"
     ]
+    # The same choices with another key: a family of questions, not a duplicate.
+    write(tmp_path, "linux.yaml", topic_file("linux", [
+        question("linux", "two", "Which one deletes a pod?", key=1,
+                 choices=("KUBECTL GET EVENTS", "kubectl delete pod POD.", "kubectl top pod POD",
+                          "kubectl describe pod POD"))]))
+    assert warnings_of(tmp_path) == []
 
 
 def test_a_near_duplicate_prompt(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The same question twice: equal prompts or choice sets, or prompts that differ by a few words."""
+"""The same question twice: equal prompts, equal choices with the same key, or prompts that
+differ by a few words."""
 
 from __future__ import annotations
 
@@ -55,12 +56,18 @@ def _same_prompts(items: list[_Item], prompts: list[str]) -> Iterator[Problem]:
 
 
 def _same_choices(items: list[_Item]) -> Iterator[Problem]:
-    first: dict[frozenset[str], _Item] = {}
+    # The same choices with another key are a family ("which of these tools does X?" asked of
+    # each tool), not a duplicate: only the same set with the same key is reported.
+    first: dict[tuple[frozenset[str], str], _Item] = {}
     for item in items:
-        choices = frozenset(normalised(c.text) for c in item.question.choices)
+        question = item.question
+        choices = (frozenset(normalised(c.text) for c in question.choices),
+                   normalised(question.choices[question.correct_index].text))
         if choices in first:
-            yield item.source.warning(("questions", item.index, "choices"),
-                                      f"{item.question.id}: same choices as {first[choices].where}")
+            yield item.source.warning(
+                ("questions", item.index, "choices"),
+                f"{question.id}: same choices and key as {first[choices].where}",
+            )
         else:
             first[choices] = item
 

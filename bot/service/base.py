@@ -21,6 +21,7 @@ from bot.service.views import (
 )
 from bot.store import directory
 from bot.store.database import Database, Session
+from bot.store.ownership import SenderLock
 from bot.store.tables import Channel, Post
 
 Clock = Callable[[], datetime]
@@ -43,6 +44,7 @@ class ServiceBase:
         # computed (a cache: any instance can recompute it from the database).
         self.avoidance = avoidance
         self._avoided: tuple[datetime, frozenset[str]] | None = None
+        self.sender_locks: dict[str, SenderLock] = {}
 
     def resolve_topics(self, names: list[str]) -> list[str]:
         slugs = []

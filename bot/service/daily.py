@@ -71,7 +71,8 @@ async def claim_due(
         return [service.card_for(post, by_id[post.channel_id]) for post in claimed]
 
 
-async def reclaim_unsent(service: StudyService, policy: DailyPolicy) -> list[QuestionCard]:
+async def reclaim_unsent(service: StudyService, policy: DailyPolicy,
+                         platforms: Collection[str]) -> list[QuestionCard]:
     """Posts whose sender died or failed: lease them to this instance for another try."""
     now = service.clock()
     async with service.db.transaction() as session:
@@ -80,5 +81,5 @@ async def reclaim_unsent(service: StudyService, policy: DailyPolicy) -> list[Que
             log.error("gave up sending %d post(s) after %d attempts", given_up,
                       policy.max_attempts)
         stale = await claims.stale_claims(session, now - policy.lease, now, policy.max_attempts,
-                                          policy.batch)
+                                          policy.batch, platforms)
         return [service.card_for(post, await posts.channel_of(session, post)) for post in stale]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from bot import errors
@@ -100,9 +101,10 @@ class Posting(ItemAnalysis):
             raise errors.NoOpenPost()
         return result
 
-    async def posts_due_to_close(self, limit: int = 100) -> list[int]:
+    async def posts_due_to_close(self, limit: int = 100,
+                                 platforms: Collection[str] | None = None) -> list[int]:
         async with self.db.transaction() as session:
-            return await posts.due_to_close(session, self.clock(), limit)
+            return await posts.due_to_close(session, self.clock(), limit, platforms)
 
     async def _result(self, session: Session, post: Post) -> PostResult:
         row = await posts.channel_of(session, post)

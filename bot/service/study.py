@@ -14,11 +14,12 @@ from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
 from bot.service.schedules import Schedules
+from bot.service.sending import Sending
 from bot.service.standings import Standings
 
 
 class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
-                   ItemAnalysis):
+                   ItemAnalysis, Sending):
     pass
 
 

@@ -117,10 +117,12 @@ class DailyScheduler:
 
     async def stop(self) -> None:
         """Stop ticking, letting a tick in progress finish its claims and sends (10 s at most)."""
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.pause()  # no new tick; shutting down now would cancel the running one
         running = self._running
         if running is not None and not running.done():
             await asyncio.wait([running], timeout=10.0)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         await self.service.release_senders()

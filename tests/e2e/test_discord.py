@@ -175,3 +175,75 @@ async def test_two_servers_are_isolated(bot, discord, acme, other) -> None:
                                         options={"period": "all"})).reply()).text()
     assert "Cid" in board
     assert "Bea" not in board
+
+
+async def test_hostile_text_pings_nobody_and_fits(bot, discord, acme) -> None:
+    bea = acme.people[0]
+    hostile = ("@everyone <@&1234> <@5678> " * 222).strip()  # Discord's longest option: 6,000
+    reply = await (await discord.slash("lookup", user=bea, channel=acme.general,
+                                       options={"query": hostile})).reply()
+    assert reply.ephemeral
+    assert not reply.pings
+    [embed] = reply.embeds
+    assert len(embed["description"]) <= 4096
+    assert reply.body["allowed_mentions"] == {"parse": []}
+    timezone = await (await discord.slash(
+        "study setup", user=acme.admin, channel=acme.general,
+        options={"time": "09:00", "timezone": "@everyone" + "x" * 300})).reply()
+    assert "Invalid timezone" in timezone.text()
+    assert "@everyone" not in timezone.text()  # shown defused, so it cannot ping
+    assert not timezone.pings
+    channel_posts = [m for m in discord.messages(acme.general.id) if m.pings]
+    assert channel_posts == []
+
+
+async def test_practice_is_private_and_another_one_keeps_the_topic(bot, discord, acme) -> None:
+    eve = acme.people[3]
+    practice = await (await discord.slash("quiz", user=eve, channel=acme.general,
+                                          options={"topic": "linux"})).reply()
+    assert practice.ephemeral
+    assert "Practice" in practice.text()
+    first = practice.buttons()[0]
+    result = await (await discord.click(practice, first["custom_id"], user=eve)).reply()
+    assert result.ephemeral
+    assert "Box" in result.text()
+    [another] = result.buttons()
+    assert another["label"] == "Another one"
+    following = await (await discord.click(result, another["custom_id"], user=eve)).reply()
+    assert "Linux" in following.text()
+    assert not any(m.buttons() and "Practice" in m.text()
+                   for m in discord.messages(acme.general.id))  # nothing public
+
+
+async def test_streak_of_a_member_and_a_competition(bot, discord, acme) -> None:
+    bea, cid = acme.people[:2]
+    theirs = await (await discord.slash("streak", user=cid, channel=acme.general,
+                                        options={"user": bea})).reply()
+    assert "Bea" in theirs.text()
+    assert "streak" in theirs.text()
+    started = await (await discord.slash("study competition start", user=acme.admin,
+                                         channel=acme.general,
+                                         options={"name": "winter-cup", "days": "3"})).reply()
+    assert "Competition winter-cup" in started.text()
+    offered = await (await discord.autocomplete("leaderboard", focused="period", value="win",
+                                                user=cid, channel=acme.general)).choices()
+    assert [c["value"] for c in offered] == ["winter-cup"]
+    listed = await (await discord.slash("study competition list", user=cid,
+                                        channel=acme.general, override_permissions=True)).reply()
+    assert "winter-cup" in listed.text()
+    ended = await (await discord.slash("study competition end", user=acme.admin,
+                                       channel=acme.general,
+                                       options={"name": "winter-cup"})).reply()
+    assert "(final)" in ended.text()
+
+
+async def test_a_rate_limited_post_is_retried_without_a_duplicate(bot, discord, acme) -> None:
+    quiz = acme.guild.channel("quiz")
+    discord.rate_limit("POST", "/channels/{channel_id}/messages", times=1, retry_after=1.0)
+    posted = await (await discord.slash("study post-now", user=acme.admin, channel=quiz)).reply()
+    assert "Posted" in posted.text()
+    sends = [c for c in discord.calls_to("POST", "/channels/{channel_id}/messages")
+             if c.path.endswith(f"/{quiz.id}/messages")]
+    assert [bool(c.limited) for c in sends] == [True, False]
+    assert sends[1].at - sends[0].at >= 0.9
+    assert len([m for m in discord.messages(quiz.id) if m.buttons()]) == 1

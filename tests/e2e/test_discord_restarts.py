@@ -1,0 +1,99 @@
+"""Discord across restarts and processes: buttons of an old message still answer after a restart,
+and two processes with one token share the posting without duplicates or 429s."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import text
+
+from bot.catalog.loader import load
+from bot.catalog.search.index import SearchIndex
+from bot.paths import content_dir
+from bot.service import Actor, ChannelRef, StudyService
+from bot.store import migrations
+from bot.store.database import Database, create_engine
+from tests.support.databases import create_test_database, drop_test_database, require_postgres
+from tests.support.discord import permissions
+from tests.support.discord.bot import start_discord_bot
+from tests.support.discord.server import FakeDiscord
+
+POSTS = "POST /channels/{channel_id}/messages"
+
+
+async def test_an_old_question_still_answers_after_a_restart(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("acme")
+        admin = guild.add_member("ada", permissions=permissions.MANAGE_GUILD)
+        bea = guild.add_member("bea", global_name="Bea")
+        general = guild.channel("general")
+        first = await start_discord_bot(tmp_path, fake, [guild.id])
+        await fake.wait_for_sessions()
+        await (await fake.slash("study post-now", user=admin, channel=general)).reply()
+        [question] = [m for m in fake.messages(general.id) if m.buttons()]
+        await first.stop()
+        assert "Traceback" not in first.log()
+
+        second = await start_discord_bot(tmp_path, fake, [guild.id])  # same database, new process
+        try:
+            await fake.wait_until(lambda: any(s.connected for s in fake.sessions), timeout=10,
+                                  what="the restarted bot's session")
+            button = question.buttons()[0]["custom_id"]
+            reply = await (await fake.click(question, button, user=bea)).reply()
+            assert reply.ephemeral
+            assert "Correct" in reply.text() or "Not quite" in reply.text()
+        finally:
+            await second.stop()
+        assert "Traceback" not in second.log()
+
+
+async def seed_due_channels(url: str, guild_channels: list[tuple[int, int]]) -> None:
+    """Study channels set up as an admin would, all due now (as after a morning's deploy)."""
+    catalog = load(content_dir())
+    engine = create_engine(url)
+    try:
+        await migrations.upgrade(engine)
+        service = StudyService(Database(engine), catalog, SearchIndex.build(catalog))
+        for guild_id, channel_id in guild_channels:
+            admin = Actor("discord", str(guild_id), "1", "ada", is_admin=True)
+            await service.configure_channel(admin, ChannelRef("discord", str(guild_id),
+                                                              str(channel_id)), "09:00", "UTC",
+                                            "daily")
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE channels SET next_due_at = :now"),
+                                     {"now": datetime.now(UTC)})
+    finally:
+        await engine.dispose()
+
+
+async def test_two_processes_one_token_post_each_channel_once_without_429s(tmp_path: Path) -> None:
+    url = require_postgres(await create_test_database())
+    try:
+        async with FakeDiscord(global_limit=50) as fake:
+            guilds = [fake.add_guild(f"g{i}", shard=(i % 2, 2), channels=tuple(
+                f"c{n}" for n in range(20))) for i in range(6)]
+            channels = [(g.id, c.id) for g in guilds for c in g.channels.values()]
+            await seed_due_channels(url, channels)
+            bots = []
+            for shard in (0, 1):
+                (tmp_path / f"p{shard}").mkdir()
+                bots.append(await start_discord_bot(tmp_path / f"p{shard}", fake, [], {
+                    "DATABASE_URL": url, "DISCORD_SHARD_COUNT": "2",
+                    "DISCORD_SHARD_IDS": str(shard), "SCHEDULER_TICK_SECONDS": "1"}))
+            try:
+                await fake.wait_for(POSTS, count=len(channels), timeout=60)
+                await asyncio.sleep(2)  # time for a duplicate to show, if there were one
+                posted = [len([m for m in fake.messages(c) if m.buttons()]) for _, c in channels]
+                assert posted == [1] * len(channels)
+                assert fake.served_429 == 0
+                sessions = {s.shard for s in fake.sessions}
+                assert sessions == {(0, 2), (1, 2)}  # each process connected its own shard
+            finally:
+                for bot in bots:
+                    await bot.stop()
+            for bot in bots:
+                assert "Traceback" not in bot.log()
+    finally:
+        await drop_test_database(url)

@@ -4,6 +4,8 @@ and two processes with one token share the posting without duplicates or 429s.""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from bot.paths import content_dir
 from bot.service import Actor, ChannelRef, StudyService
 from bot.store import migrations
 from bot.store.database import Database, create_engine
+from tests.support.bot_process import clean_environment
 from tests.support.databases import create_test_database, drop_test_database, require_postgres
 from tests.support.discord import permissions
 from tests.support.discord.bot import start_discord_bot
@@ -97,3 +100,32 @@ async def test_two_processes_one_token_post_each_channel_once_without_429s(tmp_p
                 assert "Traceback" not in bot.log()
     finally:
         await drop_test_database(url)
+
+
+async def test_sync_and_invite_commands(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake:
+        guild = fake.add_guild("acme")
+        env = {"DISCORD_TOKEN": fake.token, "DISCORD_API_URL": fake.api_url}
+        synced = await run_cli(tmp_path, ["discord", "sync"], env)
+        commands = len(load(content_dir()).topics) + len(("lookup", "leaderboard", "streak", "quiz",
+                                                          "help", "study"))
+        assert f"synced {commands} global commands" in synced.stdout
+        assert {c["name"] for c in fake.global_commands()} >= {"study", "k8s", "lookup"}
+        assert fake.guild_commands(guild.id) == []
+        here = await run_cli(tmp_path, ["discord", "sync", "--guild", str(guild.id)], env)
+        assert "synced to 1 server(s)" in here.stdout
+        assert {c["name"] for c in fake.guild_commands(guild.id)} >= {"study"}
+        invite = await run_cli(tmp_path, ["discord", "invite"], env)
+        assert invite.stdout.strip() == (
+            f"https://discord.com/oauth2/authorize?client_id={fake.application_id}"
+            "&scope=bot+applications.commands&permissions=84992")
+        refused = await run_cli(tmp_path, ["discord", "sync"], {**env, "DISCORD_TOKEN": "nope"})
+        assert refused.returncode == 2
+        assert "DISCORD_TOKEN was refused by Discord" in refused.stderr
+        assert "nope" not in refused.stderr + refused.stdout
+
+
+async def run_cli(tmp: Path, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    full = {**clean_environment(), **env}
+    return await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", *args], cwd=tmp,
+                                   env=full, capture_output=True, text=True, timeout=60)

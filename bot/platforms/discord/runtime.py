@@ -35,11 +35,12 @@ def point_at(settings: Settings) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
-async def install_commands(bot: AnyBot, registry: Registry, events: DiscordEvents) -> None:
-    """The command tree from the registry, and the persistent buttons."""
+async def install_commands(bot: AnyBot, registry: Registry, events: DiscordEvents | None) -> None:
+    """The command tree from the registry, and the persistent buttons; `events` handles them
+    (None: the commands are only being synced)."""
     bot.events = events
     bot.add_dynamic_items(StudyButton)
-    await cogs.add_cogs(bot, tree.build(registry, events), registry.topic_names())
+    await cogs.add_cogs(bot, tree.build(registry), registry.topic_names())
 
 
 async def sync_to_servers(bot: AnyBot, guild_ids: Sequence[int]) -> None:

@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.chat.commands import Command, Kind, Option, Registry
-from bot.platforms.discord.events import DiscordEvents
+from bot.platforms.discord.client import events_of
 
 AppCommand = app_commands.Command[Any, ..., Any] | app_commands.Group
 
@@ -40,12 +40,11 @@ _SUGGESTED: set[Kind] = {"text", "timezone", "period", "topic", "topics", "days"
 _INSTANT = {"help", "lookup"}
 
 
-def _callback(command: Command, events: DiscordEvents
-              ) -> Callable[..., Coroutine[Any, Any, None]]:
+def _callback(command: Command) -> Callable[..., Coroutine[Any, Any, None]]:
     instant = command.topic is not None or command.path[-1] in _INSTANT
 
     async def run(interaction: discord.Interaction[Any], **values: Any) -> None:
-        await events.command(interaction, command.path, values, instant)
+        await events_of(interaction.client).command(interaction, command.path, values, instant)
 
     parameters = [inspect.Parameter("interaction", inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                     annotation=discord.Interaction)]
@@ -60,24 +59,25 @@ def _callback(command: Command, events: DiscordEvents
     run.__discord_app_commands_param_description__ = {  # type: ignore[attr-defined]
         o.name: o.description for o in command.options}
     run.__discord_app_commands_param_autocomplete__ = {  # type: ignore[attr-defined]
-        o.name: _suggester(command, o, events) for o in command.options if o.kind in _SUGGESTED}
+        o.name: _suggester(command, o) for o in command.options if o.kind in _SUGGESTED}
     return run
 
 
-def _suggester(command: Command, option: Option, events: DiscordEvents
+def _suggester(command: Command, option: Option
                ) -> Callable[[discord.Interaction[Any], str], Awaitable[list[app_commands.Choice[str]]]]:
     async def suggest(interaction: discord.Interaction[Any], typed: str) -> list[app_commands.Choice[str]]:
-        return await events.autocomplete(interaction, command.path, option.name, typed)
+        return await events_of(interaction.client).autocomplete(interaction, command.path,
+                                                                option.name, typed)
 
     return suggest
 
 
-def _command(command: Command, events: DiscordEvents) -> app_commands.Command[Any, ..., Any]:
+def _command(command: Command) -> app_commands.Command[Any, ..., Any]:
     return app_commands.Command(name=command.path[-1], description=command.summary,
-                                callback=_callback(command, events))
+                                callback=_callback(command))
 
 
-def _group(registry: Registry, path: tuple[str, ...], events: DiscordEvents,
+def _group(registry: Registry, path: tuple[str, ...],
            parent: app_commands.Group | None = None) -> app_commands.Group:
     group = registry.groups[path]
     built = app_commands.Group(
@@ -89,9 +89,9 @@ def _group(registry: Registry, path: tuple[str, ...], events: DiscordEvents,
     for name in registry.children(path):
         child = (*path, name)
         if child in registry.groups:
-            _group(registry, child, events, built)
+            _group(registry, child, built)
         else:
-            built.add_command(_command(registry.commands[child], events))
+            built.add_command(_command(registry.commands[child]))
     return built
 
 
@@ -99,13 +99,13 @@ def _has_admin(registry: Registry, path: tuple[str, ...]) -> bool:
     return any(c.admin for c in registry.commands.values() if c.path[:len(path)] == path)
 
 
-def build(registry: Registry, events: DiscordEvents) -> list[AppCommand]:
+def build(registry: Registry) -> list[AppCommand]:
     built: list[AppCommand] = []
     for name in registry.top_level():
         if (name,) in registry.groups:
-            built.append(_group(registry, (name,), events))
+            built.append(_group(registry, (name,)))
         else:
-            command = _command(registry.commands[(name,)], events)
+            command = _command(registry.commands[(name,)])
             command.guild_only = True
             built.append(command)
     return built

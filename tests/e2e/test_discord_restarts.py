@@ -6,22 +6,16 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import text
-
 from bot.catalog.loader import load
-from bot.catalog.search.index import SearchIndex
 from bot.paths import content_dir
-from bot.service import Actor, ChannelRef, StudyService
-from bot.store import migrations
-from bot.store.database import Database, create_engine
 from tests.support.bot_process import clean_environment
 from tests.support.databases import create_test_database, drop_test_database, require_postgres
 from tests.support.discord import permissions
 from tests.support.discord.bot import start_discord_bot
 from tests.support.discord.server import FakeDiscord
+from tests.support.study_channels import seed_due_channels
 
 POSTS = "POST /channels/{channel_id}/messages"
 
@@ -52,25 +46,6 @@ async def test_an_old_question_still_answers_after_a_restart(tmp_path: Path) -> 
         assert "Traceback" not in second.log()
 
 
-async def seed_due_channels(url: str, guild_channels: list[tuple[int, int]]) -> None:
-    """Study channels set up as an admin would, all due now (as after a morning's deploy)."""
-    catalog = load(content_dir())
-    engine = create_engine(url)
-    try:
-        await migrations.upgrade(engine)
-        service = StudyService(Database(engine), catalog, SearchIndex.build(catalog))
-        for guild_id, channel_id in guild_channels:
-            admin = Actor("discord", str(guild_id), "1", "ada", is_admin=True)
-            await service.configure_channel(admin, ChannelRef("discord", str(guild_id),
-                                                              str(channel_id)), "09:00", "UTC",
-                                            "daily")
-        async with engine.begin() as connection:
-            await connection.execute(text("UPDATE channels SET next_due_at = :now"),
-                                     {"now": datetime.now(UTC)})
-    finally:
-        await engine.dispose()
-
-
 async def test_two_processes_one_token_post_each_channel_once_without_429s(tmp_path: Path) -> None:
     url = require_postgres(await create_test_database())
     try:
@@ -78,7 +53,7 @@ async def test_two_processes_one_token_post_each_channel_once_without_429s(tmp_p
             guilds = [fake.add_guild(f"g{i}", shard=(i % 2, 2), channels=tuple(
                 f"c{n}" for n in range(20))) for i in range(6)]
             channels = [(g.id, c.id) for g in guilds for c in g.channels.values()]
-            await seed_due_channels(url, channels)
+            await seed_due_channels(url, "discord", [(str(g), str(c)) for g, c in channels])
             bots = []
             for shard in (0, 1):
                 (tmp_path / f"p{shard}").mkdir()

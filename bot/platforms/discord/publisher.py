@@ -23,9 +23,11 @@ def nonce_for(card: QuestionCard) -> str:
 
 
 class DiscordPublisher:
-    # Discord allows 50 requests/s per bot token, across every process that uses it; stay below,
-    # leaving room for edits made by clicks. One process at a time sends (see `one_sender`).
-    rate_per_second = 45.0
+    # Discord allows 50 requests/s per bot token, across every process that uses it. Paced
+    # evenly at 94% of it, leaving room for the other processes' own calls (logging in, a
+    # shard's reconnect) and arrival jitter (bench/RESULTS.md); one process
+    # at a time sends (`one_sender`). A tally edit that meets a 429 is retried by discord.py.
+    rate_per_second = 47.0
     one_sender = True
 
     def __init__(self, client: discord.Client) -> None:

@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.support.databases import PG_URL, create_scratch, drop_scratch  # noqa: E402
-from tests.support.discord.bot import start_discord_bot  # noqa: E402
-from tests.support.discord.server import FakeDiscord  # noqa: E402
-from tests.support.study_channels import seed_due_channels  # noqa: E402
+from tests.support.databases import PG_URL, create_scratch, drop_scratch
+from tests.support.discord.bot import start_discord_bot
+from tests.support.discord.server import FakeDiscord
+from tests.support.study_channels import seed_due_channels
 
 POSTS = "POST /channels/{channel_id}/messages"
 PER_GUILD = 100

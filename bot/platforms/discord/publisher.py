@@ -23,10 +23,10 @@ def nonce_for(card: QuestionCard) -> str:
 
 
 class DiscordPublisher:
-    # Discord allows 50 requests/s per bot token, across every process that uses it. Paced
-    # evenly at 94% of it, leaving room for the other processes' own calls (logging in, a
-    # shard's reconnect) and arrival jitter (bench/RESULTS.md); one process
-    # at a time sends (`one_sender`). A tally edit that meets a 429 is retried by discord.py.
+    # Discord allows 50 requests/s per bot token, across every process that uses it. One process
+    # at a time sends (`one_sender`), paced evenly at 94% of the limit: room for the other
+    # processes' own calls (logging in, a reconnect) and arrival jitter (bench/RESULTS.md). A
+    # tally edit that meets a 429 is retried by discord.py.
     rate_per_second = 47.0
     one_sender = True
 

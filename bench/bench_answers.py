@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dispatch import CpuMeter, LoopLag, create_database, percentile  # noqa: E402
 
-from bot import paths  # noqa: E402
+from bot import config as paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
 from bot.rules import periods  # noqa: E402

@@ -1,4 +1,5 @@
-"""Settings from the environment and an optional .env file; secrets never appear in reprs."""
+"""Settings from the environment and an optional .env file (secrets never appear in reprs), and
+where the bundled content and migrations are."""
 
 from __future__ import annotations
 
@@ -16,7 +17,22 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.paths import content_dir
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    """Where a bundled folder (content/, db/) is: an installed wheel carries it as package data;
+    a checkout has it beside bot/."""
+    installed = _PACKAGE / "_data" / name
+    return installed if installed.is_dir() else _PACKAGE.parent / name
+
+
+def content_dir() -> Path:
+    return _bundled("content")
+
+
+def migrations_dir() -> Path:
+    return _bundled("db")
 
 
 class SettingsError(Exception):

@@ -7,7 +7,7 @@ from alembic.config import Config
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.paths import migrations_dir
+from bot.config import migrations_dir
 
 # Instances that start together take turns on this lock instead of racing each other's DDL.
 _ADVISORY_LOCK_KEY = 0x57_0D_7B07

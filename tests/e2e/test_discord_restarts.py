@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.catalog.loader import load
-from bot.paths import content_dir
+from bot.config import content_dir
 from tests.support.bot_process import clean_environment
 from tests.support.databases import create_test_database, drop_test_database, require_postgres
 from tests.support.discord import permissions

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from bot.catalog.loader import load
 from bot.catalog.search.index import SearchIndex
-from bot.paths import content_dir
+from bot.config import content_dir
 from bot.service import Actor, ChannelRef, StudyService
 from bot.store import migrations
 from bot.store.database import Database, create_engine

@@ -12,7 +12,7 @@ import pytest
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import ContentError, load, validate
 from bot.cli.content import register
-from bot.paths import content_dir
+from bot.config import content_dir
 
 TOPICS = {"terraform", "aws", "cicd", "k8s", "linux", "monitoring", "reliability", "security",
           "design", "python", "behavioral"}

@@ -11,7 +11,7 @@ import yaml
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import load
 from bot.catalog.search.index import SearchIndex
-from bot.paths import content_dir
+from bot.config import content_dir
 
 QUERIES = Path(__file__).resolve().parents[1] / "data" / "lookup_queries.yaml"
 

@@ -8,7 +8,7 @@ import yaml
 
 from bot.bootstrap import registry_for
 from bot.catalog.loader import load
-from bot.paths import content_dir
+from bot.config import content_dir
 from bot.platforms.slack import manifest
 
 REPO = Path(__file__).resolve().parents[2]

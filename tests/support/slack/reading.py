@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog.loader import load
-from bot.paths import content_dir
+from bot.config import content_dir
 
 CATALOG = load(content_dir())
 

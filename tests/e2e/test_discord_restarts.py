@@ -10,11 +10,14 @@ from pathlib import Path
 
 from bot.catalog.loader import load
 from bot.config import content_dir
-from tests.support.bot_process import clean_environment
+from tests.support.bot_process import clean_environment, launch
 from tests.support.databases import create_test_database, drop_test_database, require_postgres
 from tests.support.discord import permissions
 from tests.support.discord.bot import start_discord_bot
 from tests.support.discord.server import FakeDiscord
+from tests.support.slack.bot import SECRET
+from tests.support.slack.fake import FakeSlack
+from tests.support.slack.requests import post_signed, slash_command
 from tests.support.study_channels import seed_due_channels
 
 POSTS = "POST /channels/{channel_id}/messages"
@@ -104,3 +107,31 @@ async def run_cli(tmp: Path, args: list[str], env: dict[str, str]) -> subprocess
     full = {**clean_environment(), **env}
     return await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", *args], cwd=tmp,
                                    env=full, capture_output=True, text=True, timeout=60)
+
+
+async def test_one_process_serves_slack_and_discord_together(tmp_path: Path) -> None:
+    async with FakeDiscord() as fake, FakeSlack() as slack:
+        guild = fake.add_guild("acme")
+        admin = guild.add_member("ada", permissions=permissions.MANAGE_GUILD)
+        slack.add_user("UADMIN", name="ada", is_admin=True)
+        env = {"DISCORD_TOKEN": fake.token, "DISCORD_API_URL": fake.api_url,
+               "DISCORD_GATEWAY_URL": fake.gateway_url, "DISCORD_GUILD_IDS": str(guild.id),
+               "SLACK_BOT_TOKEN": "xoxb-both", "SLACK_SIGNING_SECRET": SECRET,
+               "SLACK_API_URL": slack.api_url}
+        bot = await launch(tmp_path, "all", env)
+        try:
+            await fake.wait_for("PUT /applications/{application_id}/guilds/{guild_id}/commands")
+            await fake.wait_for_sessions()
+            found = await (await fake.slash("lookup", user=admin, channel=guild.channel("general"),
+                                            options={"query": "crashloop"})).reply()
+            assert "CrashLoopBackOff" in found.text()
+            body = slash_command(command="/study", text="post-now", team_id="T0TEST",
+                                 channel_id="CBOTH", user_id="UADMIN",
+                                 response_url=slack.response_url("both"))
+            assert (await post_signed(bot.events, SECRET, body))[0] == 200
+            [reply] = await slack.wait_for("response_url", tag="both", timeout=10)
+            assert "Posted" in reply["text"]
+            assert len(slack.messages("CBOTH")) == 1
+        finally:
+            await bot.stop()
+        assert "Traceback" not in bot.log()

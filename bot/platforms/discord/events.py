@@ -34,8 +34,12 @@ class DiscordHooks:
 
     async def is_admin(self, actor: Actor) -> bool:
         # Checked here on every command; default_member_permissions on /study only hides it.
-        permissions = self.interaction.permissions
-        return permissions.manage_guild or permissions.administrator
+        # The member's permissions in this channel come with the interaction; their roles in the
+        # server (the owner has every permission) are the fallback.
+        found = [self.interaction.permissions]
+        if isinstance(self.interaction.user, discord.Member):
+            found.append(self.interaction.user.guild_permissions)
+        return any(p.manage_guild or p.administrator for p in found)
 
     def looks_like_channel(self, word: str) -> bool:
         return _CHANNEL.match(word) is not None

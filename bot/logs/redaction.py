@@ -46,14 +46,18 @@ class Redactor:
         return self._pattern.sub(_mask, text)
 
     def value(self, value: object) -> object:
-        """`value` with every string inside it (dicts, lists, tuples) redacted."""
+        """`value` with every string inside it (dicts, lists, tuples) redacted. Anything else
+        than plain data becomes its text first: the renderer would otherwise turn it into text
+        after redaction (an exception passed as a field, say)."""
         if isinstance(value, str):
             return self(value)
+        if value is None or isinstance(value, bool | int | float):
+            return value
         if isinstance(value, dict):
             return {key: self.value(item) for key, item in value.items()}
         if isinstance(value, list | tuple):
             return type(value)(self.value(item) for item in value)
-        return value
+        return self(str(value))
 
 
 def _mask(match: re.Match[str]) -> str:

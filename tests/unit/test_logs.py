@@ -51,6 +51,14 @@ def test_ordinary_text_is_left_alone() -> None:
     assert Redactor(["hunter22"])(text) == text
 
 
+def test_fields_of_any_type_are_masked_too() -> None:
+    redactor = Redactor(["hunter22-signing"])
+    masked = redactor.value({"error": RuntimeError("bad hunter22-signing"), "post": 7, "ok": True,
+                             "ids": ("xoxb-1-2-3", 4), "none": None})
+    assert masked == {"error": f"bad {MASK}", "post": 7, "ok": True, "ids": (MASK, 4),
+                      "none": None}
+
+
 def test_a_url_keeps_its_user_and_loses_its_password() -> None:
     masked = Redactor()("postgresql+asyncpg://studybot:s3cret@db.internal:5432/studybot")
     assert masked == f"postgresql+asyncpg://studybot:{MASK}@db.internal:5432/studybot"

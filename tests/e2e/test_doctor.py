@@ -180,6 +180,21 @@ async def test_a_slack_failure_told_by_the_fake_is_reported(tmp_path: Path, slac
     assert "account_inactive" in report.checks["Slack bot token"][1]
 
 
+async def test_a_refused_slack_app_token_fails_with_a_fix(tmp_path: Path, slack, platforms) -> None:
+    async with FakeSocketMode(slack) as socket:
+        slack.fail("apps.connections.open", error="invalid_auth")
+        env = platforms | {"SLACK_APP_TOKEN": socket.app_token,
+                           "DATABASE_URL": await migrated_sqlite(tmp_path / "bot.db")}
+        report = await doctor(tmp_path, env)
+    assert report.code == 1
+    status, rest = report.checks["Slack app token"]
+    assert status == "FAIL"
+    assert "apps.connections.open: invalid_auth" in rest
+    assert "SLACK_APP_TOKEN" in rest
+    assert report.checks["Slack bot token"][0] == "ok"
+    assert_no_secret(report, socket.app_token)
+
+
 async def test_a_refused_discord_token_fails_with_a_fix(tmp_path: Path, discord, platforms) -> None:
     wrong = "MTA5ODc2NTQzMjEwOTg3NjU0.GAbCdE.notTheTokenTheFakeKnowsAbCdEfGhIj"
     env = platforms | {"DISCORD_TOKEN": wrong, "DISCORD_API_URL": discord.api_url,

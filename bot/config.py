@@ -6,7 +6,14 @@ import json
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.paths import content_dir
@@ -45,13 +52,17 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=20.0, gt=0, le=3600)
     # How long clicks are gathered into one edit of a question's "N answered" line.
     tally_interval_seconds: float = Field(default=3.0, gt=0, le=600)
+    # The daily picker leaves out questions the item analysis flags (a likely wrong key, < 15% or
+    # > 95% right), over every workspace, recomputed at most every FLAGGED_REFRESH_MINUTES.
+    avoid_flagged_questions: bool = False
+    flagged_refresh_minutes: int = Field(default=60, ge=1, le=24 * 60)
 
     discord_token: SecretStr | None = None
     discord_guild_ids: IntList = Field(default_factory=list)
-    discord_api_url: str | None = None
+    discord_api_url: str = "https://discord.com/api/v10"
     discord_gateway_url: str | None = None
-    shard_count: int | None = Field(default=None, ge=1)
-    shard_ids: IntList = Field(default_factory=list)
+    discord_shard_count: int | None = Field(default=None, ge=1, le=1024)
+    discord_shard_ids: IntList = Field(default_factory=list)
 
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
@@ -78,6 +89,24 @@ class Settings(BaseSettings):
         if not value.startswith(("postgresql+asyncpg://", "sqlite+aiosqlite://")):
             raise ValueError("must be a postgresql:// or sqlite:// URL")
         return value
+
+    @field_validator("discord_api_url")
+    @classmethod
+    def _discord_api_base(cls, value: str) -> str:
+        # A full base (http://127.0.0.1:8080/api/v10), or only a host: then the API's path is added.
+        value = value.rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s):// URL")
+        return value if "/api/" in value else value + "/api/v10"
+
+    @model_validator(mode="after")
+    def _shards_fit(self) -> Settings:
+        count = self.discord_shard_count
+        if self.discord_shard_ids and count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT")
+        if count is not None and any(not 0 <= s < count for s in self.discord_shard_ids):
+            raise ValueError(f"DISCORD_SHARD_IDS must be between 0 and {count - 1}")
+        return self
 
     @property
     def slack_enabled(self) -> bool:

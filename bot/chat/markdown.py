@@ -236,12 +236,17 @@ class Mrkdwn(Flavor):
 
 
 class Discord(Flavor):
-    """Discord's Markdown: markup characters in text escaped, so is anything that could mention."""
+    """Discord's Markdown: markup characters in text escaped where Discord would read them, and
+    anything that could mention (`<@`, `<#`, `<t:`, @everyone) defused."""
 
-    _MARKUP = re.compile(r"([\\*_~`|>#<\[\]()-])")
+    _INLINE = re.compile(r"([\\*_~`|<\[\]])")  # markup wherever it stands
+    _LINE_START = re.compile(r"(?m)^(\s*)([#>]|[-+]\s)")  # headings, quotes, bullets
+    _NUMBERED = re.compile(r"(?m)^(\s*\d+)\.(\s)")  # a numbered list item
 
     def text(self, text: str) -> str:
-        escaped = self._MARKUP.sub(r"\\\1", text)
+        escaped = self._INLINE.sub(r"\\\1", text)
+        escaped = self._LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}", escaped)
+        escaped = self._NUMBERED.sub(r"\1\\.\2", escaped)
         return escaped.replace("@everyone", "@\u200beveryone").replace("@here", "@\u200bhere")
 
     def code(self, text: str) -> str:

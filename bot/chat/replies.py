@@ -72,10 +72,16 @@ def closed(result: PostResult) -> Reply:
     tally = " · ".join(f"{letter} {count}" for letter, count in
                        zip(card.letters, result.distribution, strict=True))
     right = ", ".join(escape(name) for name in result.correct_users) or "nobody"
+    # The buttons stay where platforms can show them disabled, the right one marked.
+    buttons = tuple(
+        Button(f"{letter} · {count}", interactions.encode(interactions.Answer(card.post_id, index)),
+               "success" if letter == key.letter else "secondary", disabled=True)
+        for index, (letter, count) in enumerate(zip(card.letters, result.distribution, strict=True))
+    )
     return Reply(
         title=f"{question_kind(card)} · closed", subtitle=escape(card.topic_title),
         body=f"{card.prompt}\n\n**Answer: {key.letter}.** {key.text}\n\n{_why(key)}",
-        choices=tuple(zip(card.letters, card.choices, strict=True)),
+        choices=tuple(zip(card.letters, card.choices, strict=True)), buttons=buttons,
         context=(f"Answers: {tally}  ({result.answered} answered, {result.percent_correct}% right)",
                  f"Right: {right}", code(card.question_id)),
         ephemeral=False, tone="info",

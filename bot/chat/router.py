@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from bot import errors, metrics
-from bot.chat import interactions, replies
+from bot.chat import interactions, replies, suggestions
 from bot.chat.commands import Command, Registry
 from bot.chat.context import Arg, Call, Context
 from bot.chat.reply import Reply
@@ -66,6 +66,19 @@ class Router:
             return self._answered(context, result)
 
         return await self._guard(context, "answer", run, answering=True)
+
+    async def suggest(self, context: Context, path: tuple[str, ...], option: str,
+                      typed: str) -> list[suggestions.Suggestion]:
+        """Choices while someone types an option; nothing (never an error) when there are none."""
+        command = self.registry.commands.get(path)
+        found = next((o for o in command.options if o.name == option), None) if command else None
+        if command is None or found is None:
+            return []
+        try:
+            return await suggestions.suggest(self.service, context, command, found, typed)
+        except Exception:
+            log.exception("suggestions for /%s %s failed", command.name, option)
+            return []
 
     async def _run(self, context: Context, command: Command, args: Mapping[str, Arg]) -> Reply:
         if command.admin:

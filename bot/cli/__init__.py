@@ -69,6 +69,7 @@ def _slack_manifest(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from bot.cli import content as content_commands
+    from bot.cli import discord as discord_commands
     from bot.cli import doctor
 
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.set_defaults(func=_slack_manifest)
 
     content_commands.register(sub)
+    discord_commands.register(sub)
     doctor.register(sub)
     return parser
 

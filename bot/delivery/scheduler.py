@@ -49,6 +49,9 @@ class DailyScheduler:
 
     async def _tick(self) -> TickReport:
         report = TickReport()
+        platforms = await self._sending_platforms()
+        if not platforms:
+            return report
         # Claim batch after batch while earlier batches are being sent, so sending, which is
         # bound by the platform's rate limit, never waits for the database.
         sending: list[asyncio.Task[list[str | None]]] = []
@@ -58,29 +61,41 @@ class DailyScheduler:
         ahead = max(self.policy.batch, self.dispatcher.ahead(self.claim_ahead_seconds))
         while True:
             await self.dispatcher.backlog_below(ahead)
-            cards = await claim_due(self.service, self.policy, self.dispatcher.publishers.keys())
+            cards = await claim_due(self.service, self.policy, platforms)
             report.claimed += len(cards)
             if cards:
                 sending.append(asyncio.create_task(self.dispatcher.deliver_all(cards)))
             if len(cards) < self.policy.batch:
                 break
-        retries = await reclaim_unsent(self.service, self.policy)
+        retries = await reclaim_unsent(self.service, self.policy, platforms)
         report.retried = len(retries)
         if retries:
             sending.append(asyncio.create_task(self.dispatcher.deliver_all(retries)))
         for done in await asyncio.gather(*sending):
             report.sent += sum(ref is not None for ref in done)
-        for post_id in await self.service.posts_due_to_close(limit=self.policy.batch):
-            result = await self.service.close_post(post_id)
+        for post_id in await self.service.posts_due_to_close(self.policy.batch, platforms):
+            try:
+                result = await self.service.close_post(post_id)
+            except Exception:  # one broken post must not keep the others open
+                log.exception("post %s: closing failed; the next tick retries", post_id)
+                continue
             if result is not None:
                 report.closed += 1
                 await self.dispatcher.publish_result(result)
-        for competition, board in await self.service.end_due_competitions():
+        for competition, board in await self.service.end_due_competitions(platforms):
             report.competitions_ended += 1
             await self.dispatcher.announce_final_board(competition, board)
         if report.claimed or report.retried or report.closed or report.competitions_ended:
             log.info("tick", extra=asdict(report))
         return report
+
+    async def _sending_platforms(self) -> list[str]:
+        """The platforms this process sends scheduled posts for. Where a platform's rate limit
+        is shared by every process of a bot (`one_sender`), only the lock holder sends, so N
+        processes together stay under it; any process takes over when the holder stops."""
+        return [name for name, publisher in self.dispatcher.publishers.items()
+                if not getattr(publisher, "one_sender", False)
+                or await self.service.is_sender(name)]
 
     async def _safe_tick(self) -> None:
         self._running = asyncio.current_task()
@@ -100,9 +115,12 @@ class DailyScheduler:
 
     async def stop(self) -> None:
         """Stop ticking, letting a tick in progress finish its claims and sends (10 s at most)."""
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        scheduler, self._scheduler = self._scheduler, None
+        if scheduler is not None:
+            scheduler.pause()  # no new tick; shutting down now would cancel the running one
         running = self._running
         if running is not None and not running.done():
             await asyncio.wait([running], timeout=10.0)
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        await self.service.release_senders()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from datetime import timedelta
 
 from bot import errors
@@ -59,12 +60,14 @@ class Competitions(Standings):
             return [await self._view(session, c)
                     for c in await competitions.of_workspace(session, workspace_id)]
 
-    async def end_due_competitions(self) -> list[tuple[CompetitionView, Board]]:
+    async def end_due_competitions(
+        self, platforms: Collection[str] | None = None,
+    ) -> list[tuple[CompetitionView, Board]]:
         """Competitions whose time is up, ended once each, with their final boards."""
         now = self.clock()
         ended = []
         async with self.db.transaction() as session:
-            for row in await competitions.due_to_end(session, now):
+            for row in await competitions.due_to_end(session, now, platforms):
                 if await competitions.end(session, row.id, now):
                     await session.refresh(row)
                     ended.append(await self._view(session, row))

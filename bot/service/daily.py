@@ -32,6 +32,8 @@ async def claim_due(
     A post missed by more than the grace window (the bot was down) is skipped and logged,
     never posted late at night; either way the channel moves on to its next future time.
     """
+    # Before the transaction: the analysis has its own, and SQLite has one connection.
+    avoid = await service.avoided_questions()
     now = service.clock()
     async with service.db.transaction() as session:
         channels = await claims.due_channels(session, now, policy.batch, platforms)
@@ -51,7 +53,7 @@ async def claim_due(
                             channel.id, due.isoformat(), now - due, policy.grace)
                 continue
             try:
-                question_id = service.pick_for(channel, history[channel.id])
+                question_id = service.pick_for(channel, history[channel.id], avoid)
             except errors.NoQuestions:
                 log.warning("channel %s: no question matches its topics %s", channel.id,
                             channel.topics)
@@ -69,7 +71,8 @@ async def claim_due(
         return [service.card_for(post, by_id[post.channel_id]) for post in claimed]
 
 
-async def reclaim_unsent(service: StudyService, policy: DailyPolicy) -> list[QuestionCard]:
+async def reclaim_unsent(service: StudyService, policy: DailyPolicy,
+                         platforms: Collection[str]) -> list[QuestionCard]:
     """Posts whose sender died or failed: lease them to this instance for another try."""
     now = service.clock()
     async with service.db.transaction() as session:
@@ -78,5 +81,5 @@ async def reclaim_unsent(service: StudyService, policy: DailyPolicy) -> list[Que
             log.error("gave up sending %d post(s) after %d attempts", given_up,
                       policy.max_attempts)
         stale = await claims.stale_claims(session, now - policy.lease, now, policy.max_attempts,
-                                          policy.batch)
+                                          policy.batch, platforms)
         return [service.card_for(post, await posts.channel_of(session, post)) for post in stale]

@@ -9,14 +9,17 @@ from __future__ import annotations
 from bot.service.answering import Answering
 from bot.service.base import Clock, utc_now
 from bot.service.competitions import Competitions
+from bot.service.item_analysis import ItemAnalysis
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
 from bot.service.schedules import Schedules
+from bot.service.sending import Sending
 from bot.service.standings import Standings
 
 
-class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings):
+class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
+                   ItemAnalysis, Sending):
     pass
 
 

@@ -70,15 +70,24 @@ async def insert_posts(session: AsyncSession, rows: list[dict[str, Any]]) -> lis
     return list(await session.scalars(statement, rows))
 
 
+def on_platforms(column: Any, platforms: Collection[str] | None) -> Any:
+    """`column` (a channel id) is a channel of one of `platforms`; anything when None."""
+    if platforms is None:
+        return column.is_not(None)
+    return column.in_(select(Channel.id).join(Workspace, Workspace.id == Channel.workspace_id)
+                      .where(Workspace.platform.in_(list(platforms))))
+
+
 async def stale_claims(
-    session: AsyncSession, claimed_before: datetime, now: datetime, max_attempts: int, limit: int
+    session: AsyncSession, claimed_before: datetime, now: datetime, max_attempts: int, limit: int,
+    platforms: Collection[str] | None = None,
 ) -> list[Post]:
-    """Posts claimed but never confirmed sent (the sender crashed or the platform failed),
-    leased again to this instance by moving claimed_at forward."""
+    """Posts of these platforms claimed but never confirmed sent (the sender crashed or the
+    platform failed), leased again to this instance by moving claimed_at forward."""
     rows = await session.execute(
         select(Post)
         .where(Post.status == "claimed", Post.claimed_at < claimed_before,
-               Post.send_attempts < max_attempts)
+               Post.send_attempts < max_attempts, on_platforms(Post.channel_id, platforms))
         .order_by(Post.claimed_at)
         .limit(limit)
         .with_for_update(skip_locked=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import claims
 from bot.store.tables import Competition
 from bot.store.upsert import insert
 
@@ -55,9 +57,11 @@ async def of_workspace(session: AsyncSession, workspace_id: int) -> list[Competi
     return list(rows.scalars())
 
 
-async def due_to_end(session: AsyncSession, now: datetime, limit: int = 50) -> list[Competition]:
+async def due_to_end(session: AsyncSession, now: datetime,
+                     platforms: Collection[str] | None = None, limit: int = 50) -> list[Competition]:
     rows = await session.execute(
-        select(Competition).where(Competition.ended.is_(False), Competition.ends_at <= now)
+        select(Competition).where(Competition.ended.is_(False), Competition.ends_at <= now,
+                                  claims.on_platforms(Competition.channel_id, platforms))
         .order_by(Competition.ends_at).limit(limit).with_for_update(skip_locked=True)
     )
     return list(rows.scalars())

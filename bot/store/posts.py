@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -9,6 +10,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.store import claims
 from bot.store.tables import Answer, Channel, Post, User
 from bot.store.upsert import insert
 
@@ -119,10 +121,12 @@ async def close(session: AsyncSession, post_id: int, now: datetime) -> bool:
     return bool(cast(CursorResult[Any], result).rowcount)
 
 
-async def due_to_close(session: AsyncSession, now: datetime, limit: int = 100) -> list[int]:
+async def due_to_close(session: AsyncSession, now: datetime, limit: int,
+                       platforms: Collection[str] | None = None) -> list[int]:
     rows = await session.execute(
         select(Post.id)
-        .where(Post.status == "open", Post.closes_at <= now)
+        .where(Post.status == "open", Post.closes_at <= now,
+               claims.on_platforms(Post.channel_id, platforms))
         .order_by(Post.closes_at)
         .limit(limit)
     )

@@ -12,6 +12,7 @@ from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.scheduler import DailyScheduler
 from bot.service import Actor, ChannelRef, StudyService
 from bot.service.daily import DailyPolicy
+from bot.store.database import Database, create_engine
 from tests.support.clock import FakeClock
 from tests.support.fake_platform import FakePlatform
 
@@ -200,3 +201,34 @@ async def test_only_channels_of_served_platforms_are_claimed(service, scheduler,
     view = await service.schedule(terminal)
     assert view.next_post_local is not None
     assert view.next_post_local.day == 25
+
+
+async def test_one_process_at_a_time_sends_where_the_rate_limit_is_shared(
+    database, engine_catalog, engine_index, clock, platform
+) -> None:
+    """Discord's limit is per token, whatever the number of processes: only the holder of the
+    sender lock posts; when it stops, the other takes over at its next tick."""
+    platform.one_sender = True
+    clock.now = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+    admin = Actor("discord", "G1", "admin", "admin", is_admin=True)
+    for name in ("c1", "c2"):
+        await StudyService(database, engine_catalog, engine_index, clock).configure_channel(
+            admin, ChannelRef("discord", "G1", name, name), "09:00", "UTC", "daily")
+    engines = [create_engine(str(database.engine.url.render_as_string(hide_password=False)))
+               for _ in range(2)]
+    services = [StudyService(Database(e), engine_catalog, engine_index, clock) for e in engines]
+    first, second = (DailyScheduler(s, Dispatcher(s, {"discord": platform})) for s in services)
+    try:
+        clock.now = datetime(2026, 11, 25, 9, 1, tzinfo=UTC)
+        assert (await first.tick()).claimed == 2
+        clock.now = datetime(2026, 11, 26, 9, 1, tzinfo=UTC)
+        if database.dialect == "postgresql":
+            assert (await second.tick()).claimed == 0  # the first process holds the lock
+            await first.stop()  # releases it
+        assert (await second.tick()).claimed == 2
+        assert len(platform.messages) == 4
+    finally:
+        for scheduler in (first, second):
+            await scheduler.stop()
+        for engine in engines:
+            await engine.dispose()

@@ -21,6 +21,7 @@ class FakePlatform:
     sends: int = 0
     tallies: list[tuple[int, int]] = field(default_factory=list)  # (post id, answered)
     rate_per_second: float = 10_000.0
+    one_sender: bool = False  # True: like Discord, one process at a time may send
 
     async def send_question(self, card: QuestionCard) -> str:
         self.sends += 1

@@ -85,6 +85,8 @@ class SlackRuntime:
         if self._socket_mode is not None:
             await self._socket_mode.disconnect_async()
         await self.inflight.drain(DRAIN_SECONDS)
+
+    async def close(self) -> None:
         if self._socket_mode is not None:
             await self._socket_mode.close_async()
 

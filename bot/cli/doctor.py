@@ -12,7 +12,6 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -22,7 +21,6 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.logs.redaction import Redactor, secrets_of
 
 TIMEOUT_SECONDS = 5.0
-DISCORD_API = "https://discord.com/api/v10"
 
 # What Slack answers for a token it does not accept (auth.test, apps.connections.open).
 _REFUSED = {"invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive",
@@ -165,17 +163,22 @@ def _migration_level(current: str | None, known: list[str]) -> Check:
 
 
 def _content(folder: Path) -> Check:
-    from bot.catalog.loader import validate
+    from bot.catalog.loader import check
 
-    catalog, problems = validate(folder)
+    result = check(folder)
+    catalog = result.catalog
+    # Warnings are review advice: the bot runs with them, so they are told, never a failure.
+    warned = (f"; {len(result.warnings)} warning(s), see `studybot content validate`"
+              if result.warnings else "")
     if catalog is None:
-        first = problems[0] if problems else "unknown problem"
+        first = result.errors[0] if result.errors else "unknown problem"
         return Check("content", False,
-                     f"{len(problems)} problem(s) in {folder}; first: {first}",
+                     f"{len(result.errors)} problem(s) in {folder}; first: {first}{warned}",
                      f"run `studybot content validate {folder}` for the list, fix each "
                      "file:line, or unset CONTENT_DIR for the bundled content")
     return Check("content", True, f"{folder}: {len(catalog.topics)} topics, "
-                                  f"{len(catalog.entries)} entries, {len(catalog.questions)} questions")
+                                  f"{len(catalog.entries)} entries, "
+                                  f"{len(catalog.questions_in())} questions{warned}")
 
 
 async def _bounded(what: str, url_setting: str, check: Awaitable[Check]) -> Check:
@@ -224,18 +227,9 @@ async def _slack_app(settings: Settings) -> Check:
     return Check("Slack app token", True, "Socket Mode can connect")
 
 
-def discord_api_base(url: str | None) -> str:
-    """DISCORD_API_URL as a full base: a bare host gets Discord's /api/v10."""
-    if not url:
-        return DISCORD_API
-    if urlsplit(url).path.strip("/") == "":
-        return url.rstrip("/") + "/api/v10"
-    return url.rstrip("/")
-
-
 async def _discord(settings: Settings) -> Check:
     assert settings.discord_token is not None
-    base = discord_api_base(settings.discord_api_url)
+    base = settings.discord_api_url  # a full base: the settings add /api/v10 to a bare host
     headers = {"Authorization": f"Bot {settings.discord_token.get_secret_value()}",
                "User-Agent": "DiscordBot (studybot doctor, 0.1)"}
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)

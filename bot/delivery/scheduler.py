@@ -77,7 +77,7 @@ class DailyScheduler:
             try:
                 result = await self.service.close_post(post_id)
             except Exception:  # one broken post must not keep the others open
-                log.exception("post %s: closing failed; the next tick retries", post_id)
+                log.exception("close_failed", extra={"post": post_id})  # the next tick retries
                 continue
             if result is not None:
                 report.closed += 1

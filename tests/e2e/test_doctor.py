@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 import sys
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from tests.support.discord import FakeDiscord
 from tests.support.slack.fake import FakeSlack
 from tests.support.slack.socket_fake import FakeSocketMode
 
+DATA = Path(__file__).resolve().parent.parent / "data"
 BOT_TOKEN = "xoxb-2718281828-3141592653-DoctorTokenNotReal"
 SIGNING_SECRET = "0cc175b9c0f1b6a831c399e269772661"
 
@@ -155,6 +157,22 @@ async def test_invalid_content_fails_with_the_first_problem(tmp_path: Path) -> N
     assert f"first: {content / 'k8s.yaml'}:" in rest
     assert f"-> run `studybot content validate {content}`" in rest
     assert report.checks["database"][0] == "ok"
+
+
+async def test_content_warnings_are_reported_and_pass(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "engine", content)
+    linux = content / "linux.yaml"
+    # A key much longer than every other choice: review advice, not an error.
+    linux.write_text(linux.read_text(encoding="utf-8").replace(
+        "- text: ss -tulnp\n", "- text: ss -tulnp, which shows each listening socket's process\n"),
+        encoding="utf-8")
+    report = await doctor(tmp_path, {"DATABASE_URL": await migrated_sqlite(tmp_path / "bot.db"),
+                                     "CONTENT_DIR": str(content)})
+    assert report.code == 0, report.out
+    status, rest = report.checks["content"]
+    assert status == "ok"
+    assert "1 warning(s), see `studybot content validate`" in rest
 
 
 async def test_a_refused_slack_token_fails_with_a_fix(tmp_path: Path, slack, platforms) -> None:

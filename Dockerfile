@@ -45,8 +45,9 @@ ENV PATH=/app/.venv/bin:$PATH PYTHONUNBUFFERED=1 PORT=3000
 WORKDIR /data
 USER 10001:10001
 EXPOSE 3000
-# No curl in slim: python's urllib; a non-2xx answer or no answer raises, so the exit code is 1.
+# No curl in slim: python's urllib; a non-2xx answer or no answer raises, and an uncaught
+# exception exits 1, which is all Docker needs. Exec (JSON) form: no shell, the PORT is read in Python.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
-  CMD python -c "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)" || exit 1
+  CMD ["python", "-c", "import os, urllib.request as u; u.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '3000'), timeout=4)"]
 # Exec form: studybot is PID 1 and gets SIGTERM/SIGINT itself (it stops the scheduler cleanly).
 CMD ["studybot", "run", "--platform", "slack"]

@@ -31,6 +31,7 @@ lint: setup
 	.venv/bin/ruff check .
 	.venv/bin/mypy
 	.venv/bin/lint-imports
+	.venv/bin/hadolint Dockerfile
 
 bench: setup
 	for b in bench/bench_*.py; do .venv/bin/python $$b || exit 1; done

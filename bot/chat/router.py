@@ -33,6 +33,7 @@ class Router:
             try:
                 command, words, raw = self.registry.find(name, text)
             except LookupError:
+                log.info("command", extra=_where(context) | {"command": name, "outcome": "unknown"})
                 return replies.unknown_command(name)
             return await self._run(context, command, command.parse(words, raw, context.hooks))
 
@@ -44,25 +45,27 @@ class Router:
         """A command whose options the platform already parsed (Discord)."""
         command = self.registry.commands.get(path)
         if command is None:
+            log.info("command", extra=_where(context) | {"command": " ".join(path), "outcome": "unknown"})
             return replies.unknown_command(" ".join(path))
         return await self._guard(context, command.name, lambda: self._run(context, command, args))
 
     async def click(self, context: Context, button: interactions.ButtonId) -> Reply:
         """A button: an answer, a practice choice, another practice question, a share."""
         action = interactions.decode(button.name, button.payload)
-        return await self._guard(context, "click", lambda: self._click(context, action))
+        return await self._guard(context, "click", lambda: self._click(context, action),
+                                 answering=isinstance(action, interactions.Answer))
 
     async def answer_letter(self, context: Context, letter: str) -> Reply:
         """The terminal's click: a letter answers the channel's newest open question."""
         async def run() -> Reply:
             try:
                 result = await self.service.answer_latest(context.actor, context.channel, letter)
-            except errors.StudyError:
-                metrics.ANSWERS.labels(context.actor.platform, "refused").inc()
+            except errors.StudyError as exc:
+                _refused_answer(context, None, exc)
                 raise
             return self._answered(context, result)
 
-        return await self._guard(context, "answer", run)
+        return await self._guard(context, "answer", run, answering=True)
 
     async def suggest(self, context: Context, path: tuple[str, ...], option: str,
                       typed: str) -> list[suggestions.Suggestion]:
@@ -83,6 +86,7 @@ class Router:
         call = Call(command, args, context, self.service, self.dispatcher, self.registry)
         reply = await command.handler(call)
         metrics.COMMANDS.labels(context.actor.platform, command.name, "ok").inc()
+        log.info("command", extra=_where(context) | {"command": command.name, "outcome": "ok"})
         return reply
 
     async def _click(self, context: Context, action: interactions.Action | None) -> Reply:
@@ -91,16 +95,20 @@ class Router:
             case interactions.Answer(post_id=post, choice=choice):
                 try:
                     result = await self.service.answer(actor, post, choice)
-                except errors.StudyError:
-                    metrics.ANSWERS.labels(actor.platform, "refused").inc()
+                except errors.StudyError as exc:
+                    _refused_answer(context, post, exc)
                     raise
                 return self._answered(context, result)
             case interactions.Practise(question_id=question, choice=choice, topic=topic):
                 practised = await self.service.practice_answer(actor, question, choice)
+                _clicked(context, "practice-answer")
                 return replies.practice_result(practised, topic)
             case interactions.NextPractice(topic=topic):
-                return replies.practice(await self.service.practice(actor, topic), topic).replacing()
+                card = await self.service.practice(actor, topic)
+                _clicked(context, "practice-next")
+                return replies.practice(card, topic).replacing()
             case interactions.Share(entry_id=entry_id):
+                _clicked(context, "share")
                 view = self.service.entry(entry_id)
                 if view is None:
                     return replies.entry_gone()
@@ -112,19 +120,38 @@ class Router:
         outcome = "repeat" if result.already_answered else (
             "correct" if result.verdict.correct else "wrong")
         metrics.ANSWERS.labels(context.actor.platform, outcome).inc()
+        log.info("answer", extra=_where(context) | {"post": result.post_id, "outcome": outcome})
         if not result.already_answered:
             self.tally.poke(result.post_id)
         return replies.verdict(result, context.addressee)
 
-    async def _guard(self, context: Context, what: str, run: Callable[[], Awaitable[Reply]]) -> Reply:
+    async def _guard(self, context: Context, what: str, run: Callable[[], Awaitable[Reply]],
+                     answering: bool = False) -> Reply:
         try:
             return await run()
         except errors.StudyError as exc:
             metrics.COMMANDS.labels(context.actor.platform, what, "refused").inc()
+            if not answering:  # a refused answer has its own "answer" event
+                log.info("command", extra=_where(context) | {
+                    "command": what, "outcome": "refused", "reason": type(exc).__name__})
             return replies.error(exc)
         except Exception:
-            log.exception("%s failed (platform %s, workspace %s, channel %s)", what,
-                          context.actor.platform, context.actor.workspace_id,
-                          context.channel.channel_id)
+            log.exception("error", extra=_where(context) | {"command": what})
             metrics.COMMANDS.labels(context.actor.platform, what, "failed").inc()
             return replies.sorry()
+
+
+def _where(context: Context) -> dict[str, object]:
+    """Who and where, on every event of a command or a click."""
+    return {"platform": context.actor.platform, "workspace": context.actor.workspace_id,
+            "channel": context.channel.channel_id, "user": context.actor.user_id}
+
+
+def _refused_answer(context: Context, post: int | None, exc: errors.StudyError) -> None:
+    metrics.ANSWERS.labels(context.actor.platform, "refused").inc()
+    log.info("answer", extra=_where(context) | {
+        "post": post, "outcome": "refused", "reason": type(exc).__name__})
+
+
+def _clicked(context: Context, what: str) -> None:
+    log.info("command", extra=_where(context) | {"command": what, "outcome": "ok"})

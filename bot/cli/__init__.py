@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
-import logging
 import sys
 
 from bot.config import Settings, SettingsError, load_settings
@@ -19,20 +18,20 @@ def _settings_or_exit() -> Settings:
         raise SystemExit(2) from None
 
 
-def _configure_logging(level: str) -> None:
-    # Logs go to stderr so the terminal adapter's stdout stays a clean conversation.
-    logging.basicConfig(
-        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # APScheduler logs every tick at INFO; our own tick log says what matters.
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, logging.getLevelName(level)))
+def _configure_logging(settings: Settings) -> None:
+    # Logs go to stderr so the terminal adapter's stdout stays a clean conversation; JSON lines
+    # unless stderr is a terminal; every configured secret and token-shaped string masked.
+    from bot.logs import configure
+    from bot.logs.redaction import Redactor, secrets_of
+
+    configure(settings.log_level, Redactor(secrets_of(settings)))
 
 
 def _run(args: argparse.Namespace) -> int:
     from bot.runner import run
 
     settings = _settings_or_exit()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
     return asyncio.run(run(settings, args.platform, args.user))
 
 
@@ -41,7 +40,7 @@ def _db(args: argparse.Namespace) -> int:
     from bot.store.database import create_engine
 
     settings = _settings_or_exit()
-    _configure_logging(settings.log_level)
+    _configure_logging(settings)
 
     async def act() -> None:
         engine = create_engine(settings.database_url)
@@ -71,6 +70,7 @@ def _slack_manifest(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from bot.cli import content as content_commands
     from bot.cli import discord as discord_commands
+    from bot.cli import doctor
 
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     content_commands.register(sub)
     discord_commands.register(sub)
+    doctor.register(sub)
     return parser
 
 

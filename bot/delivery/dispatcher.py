@@ -73,7 +73,7 @@ class Dispatcher:
         """Send one card and record its message; None when it failed (it will be retried)."""
         publisher = self.publishers.get(card.platform)
         if publisher is None:
-            log.warning("post %s: no publisher for platform %s", card.post_id, card.platform)
+            log.warning("post_unpublishable", extra=_where(card))
             return None
         async with self.slots:
             try:
@@ -86,10 +86,11 @@ class Dispatcher:
                     async with limiter:
                         reference = await publisher.send_question(card)
             except Exception:
-                log.exception("post %s: sending to %s channel %s failed; will retry",
-                              card.post_id, card.platform, card.channel_id)
+                # It stays claimed; a later tick retries it once its lease runs out.
+                log.exception("post_failed", extra=_where(card))
                 metrics.SEND_FAILURES.labels(card.platform).inc()
                 return None
+        log.info("post_sent", extra=_where(card) | {"message_ref": reference})
         metrics.POSTS_SENT.labels(card.platform).inc()
         await self._record(card.post_id, reference)
         return reference
@@ -105,7 +106,7 @@ class Dispatcher:
             except Exception:
                 # The messages are out; their posts stay 'claimed' and a later tick finds the
                 # messages (find_sent) instead of posting them again.
-                log.exception("recording %d sent post(s) failed", len(batch))
+                log.exception("posts_record_failed", extra={"posts": sorted(batch)})
 
     async def deliver_all(self, cards: Iterable[QuestionCard]) -> list[str | None]:
         cards = list(cards)
@@ -133,7 +134,7 @@ class Dispatcher:
             async with self.limiters[result.card.platform]:
                 await publisher.show_result(result)
         except Exception:
-            log.exception("post %s: showing the result failed", result.card.post_id)
+            log.exception("result_failed", extra=_where(result.card))
 
     async def announce_final_board(self, competition: CompetitionView, board: Board) -> None:
         publisher = self.publishers.get(competition.platform)
@@ -143,7 +144,9 @@ class Dispatcher:
             async with self.limiters[competition.platform]:
                 await publisher.show_final_board(competition, board)
         except Exception:
-            log.exception("competition %s: announcing the final board failed", competition.name)
+            log.exception("final_board_failed", extra={
+                "platform": competition.platform, "workspace": competition.workspace_id,
+                "channel": competition.channel_id, "competition": competition.name})
 
     async def show_tally(self, card: QuestionCard, answered: int) -> None:
         publisher = self.publishers.get(card.platform)
@@ -155,3 +158,9 @@ class Dispatcher:
     def ahead(self, seconds: float) -> int:
         """How many posts the platforms can take in `seconds`: how far a tick claims ahead."""
         return int(sum(p.rate_per_second for p in self.publishers.values()) * seconds)
+
+
+def _where(card: QuestionCard) -> dict[str, object]:
+    """The fields of a post's log events."""
+    return {"platform": card.platform, "workspace": card.workspace_id, "channel": card.channel_id,
+            "post": card.post_id, "question": card.question_id, "attempt": card.send_attempts}

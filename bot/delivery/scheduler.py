@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -77,7 +77,7 @@ class DailyScheduler:
             try:
                 result = await self.service.close_post(post_id)
             except Exception:  # one broken post must not keep the others open
-                log.exception("post %s: closing failed; the next tick retries", post_id)
+                log.exception("close_failed", extra={"post": post_id})  # the next tick retries
                 continue
             if result is not None:
                 report.closed += 1
@@ -86,9 +86,7 @@ class DailyScheduler:
             report.competitions_ended += 1
             await self.dispatcher.announce_final_board(competition, board)
         if report.claimed or report.retried or report.closed or report.competitions_ended:
-            log.info("tick: claimed %d, sent %d, retried %d, closed %d, competitions ended %d",
-                     report.claimed, report.sent, report.retried, report.closed,
-                     report.competitions_ended)
+            log.info("tick", extra=asdict(report))
         return report
 
     async def _sending_platforms(self) -> list[str]:
@@ -104,7 +102,7 @@ class DailyScheduler:
         try:
             await self.tick()
         except Exception:
-            log.exception("scheduler tick failed; the next tick retries")
+            log.exception("tick_failed")  # the next tick retries
 
     def start(self) -> None:
         self._scheduler = AsyncIOScheduler(timezone="UTC")

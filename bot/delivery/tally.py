@@ -45,7 +45,7 @@ class Tally:
                     return
                 await self.show(card, await self.service.answered_count(post_id))
         except Exception:
-            log.exception("post %s: updating the answer count failed", post_id)
+            log.exception("tally_failed", extra={"post": post_id})
         finally:
             self._running.pop(post_id, None)
             self._dirty.discard(post_id)

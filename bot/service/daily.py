@@ -78,8 +78,7 @@ async def reclaim_unsent(service: StudyService, policy: DailyPolicy,
     async with service.db.transaction() as session:
         given_up = await claims.give_up(session, now - policy.lease, policy.max_attempts, now)
         if given_up:
-            log.error("gave up sending %d post(s) after %d attempts", given_up,
-                      policy.max_attempts)
+            log.error("posts_given_up", extra={"posts": given_up, "attempts": policy.max_attempts})
         stale = await claims.stale_claims(session, now - policy.lease, now, policy.max_attempts,
                                           policy.batch, platforms)
         return [service.card_for(post, await posts.channel_of(session, post)) for post in stale]

@@ -49,3 +49,10 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )
+
+
+def known_revisions() -> list[str]:
+    """Every revision in db/, newest (head) first."""
+    from alembic.script import ScriptDirectory
+
+    return [r.revision for r in ScriptDirectory.from_config(alembic_config()).walk_revisions()]

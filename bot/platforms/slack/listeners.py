@@ -77,4 +77,10 @@ class SlackListeners:
             await client.chat_postEphemeral(channel=channel, user=user, **blocks.message(reply))
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
-        log.error("unhandled Slack error: %s", error, exc_info=error)
+        user = body.get("user") or {}
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or (
+            user.get("team_id") if isinstance(user, dict) else None)
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+        log.error("error", exc_info=error, extra={
+            "platform": PLATFORM, "workspace": team, "channel": channel,
+            "user": body.get("user_id") or (user.get("id") if isinstance(user, dict) else None)})

@@ -125,7 +125,11 @@ async def test_a_failure_is_sorry_without_a_trace_and_is_counted(bot: Bot, caplo
     assert "hunter2" not in shown(reply)
     assert "Traceback" not in shown(reply)
     assert metrics.COMMANDS.labels("slack", "leaderboard", "failed")._value.get() == before + 1
-    assert "leaderboard failed" in caplog.text
+    # The operator gets one "error" event saying what failed where, with its traceback.
+    [error] = [r for r in caplog.records if r.getMessage() == "error"]
+    assert (error.command, error.platform, error.workspace, error.channel, error.user) == (
+        "leaderboard", "slack", "T1", "C1", "bob")
+    assert error.exc_info is not None
 
 
 async def test_clicks_answer_once_and_feed_the_tally(bot: Bot) -> None:

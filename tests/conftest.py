@@ -106,6 +106,17 @@ def database(request: pytest.FixtureRequest) -> Database:
     return request.getfixturevalue(fixture)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of its own, with no schema: for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
+        return
+    url = _require(await _create_pg_database())
+    yield url
+    await _drop_pg_database(url)
+
+
 @pytest.fixture(scope="session")
 def engine_catalog() -> Catalog:
     return load(DATA / "engine")

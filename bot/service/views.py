@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 LETTERS = "ABCDE"
 
@@ -134,6 +134,7 @@ class UserStats:
     best_streak: int
     best_elsewhere: int
     topics: tuple[TopicAccuracy, ...] = field(default_factory=tuple)
+    reviews_due: int = 0  # practice questions due for review now
 
     @property
     def accuracy(self) -> float:
@@ -187,7 +188,8 @@ class PracticeQuestion:
     topic_title: str
     prompt: str
     choices: tuple[str, ...]
-    box: int
+    due_at: datetime | None  # when this review fell due; None: a question never practiced
+    reviews: int  # times practiced before
 
     @property
     def letters(self) -> str:
@@ -196,11 +198,23 @@ class PracticeQuestion:
 
 @dataclass(frozen=True)
 class PracticeResult:
+    """One practice answer and when FSRS brings the question back."""
+
     question_id: str
     topic: str
     verdict: Verdict
-    box: int
     next_due: datetime
+    interval: timedelta  # from this answer to next_due: minutes after a miss, days after a hit
+    state: str  # FSRS: "learning" (never right yet), "review", "relearning" (missed lately)
+    reviews: int  # times practiced, this answer included
+    right_in_a_row: int
+
+    @property
+    def box(self) -> int:
+        """Transitional, for the renderers that still print "Box N": the Leitner box this answer
+        would have reached (right answers in a row, at most 5). Remove once they show
+        `interval` and `next_due`."""
+        return min(self.right_in_a_row, 5)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -187,7 +188,8 @@ class TopicScore(Base):
 
 
 class PracticeCard(Base):
-    """Spaced-repetition state of one question for one user's private practice."""
+    """One question in one user's private practice: its FSRS memory state (bot/rules/spacing.py)
+    and its history. `last_seen_at` is FSRS's last review."""
 
     __tablename__ = "practice_cards"
     __table_args__ = (Index("ix_practice_cards_due", "workspace_id", "user_id", "due_at"),)
@@ -198,10 +200,14 @@ class PracticeCard(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True)
     question_id: Mapped[str] = mapped_column(String(120), primary_key=True)
-    box: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="learning")
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     seen: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+    right_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -13,17 +9,6 @@ from sqlalchemy import inspect
 from bot.store import migrations
 from bot.store.database import create_engine
 from bot.store.tables import Base
-from tests.conftest import _create_pg_database, _drop_pg_database, _require
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
-        return
-    url = _require(await _create_pg_database())
-    yield url
-    await _drop_pg_database(url)
 
 
 def _differences(connection) -> list:

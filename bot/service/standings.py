@@ -40,11 +40,10 @@ class Standings(ServiceBase):
             )
             caller = None
             if user_id is not None and not any(r.is_caller for r in rows):
-                mine = await boards.score_of(session, workspace_id, key, user_id)
+                mine = await boards.standing(session, workspace_id, key, user_id)
                 if mine is not None:
-                    caller = BoardRow(await boards.rank_of(session, mine),
-                                      await boards.user_name(session, user_id),
-                                      mine.points, mine.correct, mine.answered, is_caller=True)
+                    caller = BoardRow(mine.rank, mine.name, mine.points, mine.correct,
+                                      mine.answered, is_caller=True)
             return Board(period, label, rows, caller)
 
     async def _period(self, session: Session, workspace_id: int | None, period: str,

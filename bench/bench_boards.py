@@ -13,27 +13,32 @@ rows). Then VACUUM ANALYZE, as autovacuum would leave a quiet table.
 Measured, side by side in one run, on the all-time board (the largest):
 
 1. The bot's read: `StudyService.leaderboard(actor, "all")`, which runs the real store
-   functions (boards.top, score_of, rank_of, user_name and the directory lookups) in one
+   functions (directory.find_workspace, find_user, boards.top, boards.standing) in one
    transaction, as the `/leaderboard` command does. Callers are drawn in turn from four bands:
-   top (ranks 1-10: no rank count needed), middle (ranks n/2 +- 500), bottom (the last 1,000
-   ranks) and unranked (users with no answer). p50/p99 per band and overall. Target p99 < 10 ms.
+   top (ranks 1-10: no rank needed), middle (ranks n/2 +- 500), bottom (the last 1,000 ranks)
+   and unranked (users with no answer). p50/p99 per band and overall. Target p99 < 10 ms.
    Each caller's rank is checked against the full ordering computed in SQL.
-2. The rank count alone (one prepared statement over asyncpg), for the same callers:
-   - this change: four contiguous ranges of ix_scores_rank, counted from the index alone;
+2. The rank alone (one prepared statement over asyncpg), for the same kind of callers:
+   - board_counts + ties (what boards.standing does from revision 0007): users on higher
+     points summed from board_counts (kept by triggers), plus those ahead within the caller's
+     points, three ranges of ix_scores_rank;
+   - index only (what it does with revision 0006 alone): four contiguous ranges of
+     ix_scores_rank, all counted from the index;
    - row value: `(points, correct, -answered, -user_id) > (...)` over an expression index in
-     that order (INCLUDE answered, user_id, so the count can stay in the index): the other way
-     to get one range;
-   - before: the OR of four conditions over the old (workspace, period, points) index;
-   - not built: a table of how many users hold each points value per board (built here from
-     `scores`; the bot would have to maintain it on the answer path), summed above the caller's
-     points, plus the caller's tie group counted in ix_scores_rank.
+     that order (INCLUDE answered, user_id, so the count can stay in the index);
+   - before: the OR of four conditions over the old (workspace, period, points) index.
    Each runs in a transaction that drops the other indexes (rolled back after).
 3. A naive GROUP BY over answers (joined to posts and channels for the workspace), ranking every
    user with row_number() to return the top 10 and the caller: a few calls per band, and the
    results must equal the bot's.
 4. Churn: --churn random users' all-time scores updated in one statement with autovacuum off on
-   `scores`, then the bot's read again: index-only scans now visit the heap for the pages that
-   changed, as they do between autovacuum runs on a busy board.
+   `scores`, then the bot's read again (index-only scans now visit the heap for the pages that
+   changed, as between autovacuum runs on a busy board).
+5. What the triggers cost a write: the score upsert of one right answer (three periods, the
+   statement answers.add_score sends), timed inside its transaction, in alternating rounds with
+   the board_counts triggers enabled and disabled; then the same upsert from 16 concurrent
+   clients (with commits) for 12 s, triggers on and off. Last, since it leaves the counts stale.
+   Without revision 0007 (no board_counts) its variant and this part are skipped.
 
 Prints a Markdown section for bench/RESULTS.md.
 """
@@ -119,20 +124,14 @@ ORDERED = """SELECT user_id, points, correct, answered FROM scores
              WHERE workspace_id = 1 AND period = 'all'
              ORDER BY points DESC, correct DESC, answered, user_id"""
 
-# The rank count four ways: name -> (the one rank index left in place, the query). Each is
-# measured in a transaction that drops the other indexes, then rolled back.
+# The rank four ways: name -> (the one rank index left in place, the query). Each is measured in
+# a transaction that drops the other indexes, then rolled back.
 RANK_INDEXES = {
     "ix_scores_rank": "",  # made by the migrations
     "ix_bench_row": "CREATE INDEX ix_bench_row ON scores (workspace_id, period, points, correct, "
                     "(-answered), (-user_id)) INCLUDE (answered, user_id)",
     "ix_bench_before": "CREATE INDEX ix_bench_before ON scores (workspace_id, period, points)",
 }
-# Not in the bot: how many users have each points value, per board. The answer path would have to
-# keep it (a -1 and a +1 per changed score), so here it is built once from `scores`.
-HISTOGRAM = """
-    CREATE TABLE bench_board_counts AS
-        SELECT workspace_id, period, points, count(*)::int AS users FROM scores GROUP BY 1, 2, 3;
-    ALTER TABLE bench_board_counts ADD PRIMARY KEY (workspace_id, period, points)"""
 TIES = """
         + (SELECT count(*) FROM scores WHERE workspace_id = $1 AND period = $2 AND points = $3
              AND correct > $4)
@@ -141,7 +140,10 @@ TIES = """
         + (SELECT count(*) FROM scores WHERE workspace_id = $1 AND period = $2 AND points = $3
              AND correct = $4 AND answered = $5 AND user_id < $6)"""
 RANK_VARIANTS = {
-    "this change: 4 ranges of ix_scores_rank": ("ix_scores_rank", """
+    "board_counts + ties (revision 0007)": ("ix_scores_rank", """
+        SELECT (SELECT coalesce(sum(users), 0) FROM board_counts
+                WHERE workspace_id = $1 AND period = $2 AND points > $3)""" + TIES),
+    "index only: 4 ranges of ix_scores_rank (0006)": ("ix_scores_rank", """
         SELECT (SELECT count(*) FROM scores WHERE workspace_id = $1 AND period = $2 AND points > $3)
         """ + TIES),
     "row value over an expression index": ("ix_bench_row", """
@@ -152,11 +154,15 @@ RANK_VARIANTS = {
           AND (points > $3 OR (points = $3 AND correct > $4)
                OR (points = $3 AND correct = $4 AND answered < $5)
                OR (points = $3 AND correct = $4 AND answered = $5 AND user_id < $6))"""),
-    "not built: points histogram + ties in ix_scores_rank": ("ix_scores_rank", """
-        SELECT (SELECT coalesce(sum(users), 0) FROM bench_board_counts
-                WHERE workspace_id = $1 AND period = $2 AND points > $3)
-        """ + TIES),
 }
+TRIGGERS = ("board_counts_on_insert", "board_counts_on_update", "board_counts_on_delete")
+# The statement answers.add_score sends for one right answer (all time, its week, its month).
+SCORE_UPSERT = """
+    INSERT INTO scores (workspace_id, period, user_id, points, answered, correct)
+    VALUES (1, 'all', $1, 15, 1, 1), (1, 'w2026-44', $1, 15, 1, 1), (1, 'm2026-10', $1, 15, 1, 1)
+    ON CONFLICT (workspace_id, period, user_id) DO UPDATE SET
+        points = scores.points + excluded.points, answered = scores.answered + 1,
+        correct = scores.correct + excluded.correct"""
 
 NAIVE = """
     WITH totals AS (
@@ -278,11 +284,12 @@ async def rank_counts(dsn: str, callers: Callers, calls: int, seed: int) -> dict
         for create in RANK_INDEXES.values():
             if create:
                 await conn.execute(create)
-        await conn.execute(HISTOGRAM)
         await conn.execute("VACUUM ANALYZE scores")
-        await conn.execute("VACUUM ANALYZE bench_board_counts")
         bottom = callers.bands["bottom"][0]
+        counted = await conn.fetchval("SELECT to_regclass('board_counts') IS NOT NULL")
         for name, (kept, query) in RANK_VARIANTS.items():
+            if "board_counts" in query and not counted:
+                continue
             transaction = conn.transaction()
             await transaction.start()
             try:
@@ -309,7 +316,6 @@ async def rank_counts(dsn: str, callers: Callers, calls: int, seed: int) -> dict
         for index, create in RANK_INDEXES.items():
             if create:
                 await conn.execute(f"DROP INDEX IF EXISTS {index}")
-        await conn.execute("DROP TABLE IF EXISTS bench_board_counts")
         await conn.close()
     return results
 
@@ -331,16 +337,6 @@ async def naive_reads(dsn: str, callers: Callers, calls: int,
     finally:
         await conn.close()
     return latencies, wrong
-
-
-async def vacuum_scores(dsn: str) -> float:
-    conn = await asyncpg.connect(dsn)
-    try:
-        start = time.perf_counter()
-        await conn.execute("VACUUM scores")
-        return time.perf_counter() - start
-    finally:
-        await conn.close()
 
 
 async def bot_plan(db: Database, user_id: int) -> str:
@@ -365,6 +361,77 @@ async def churn(dsn: str, users: int) -> float:
         return time.perf_counter() - start
     finally:
         await conn.close()
+
+
+async def write_cost(dsn: str, callers: Callers, writes: int,
+                     seed: int) -> dict[str, list[float]]:
+    """SCORE_UPSERT for random ranked users, rounds of 100 with the triggers on, then off."""
+    conn = await asyncpg.connect(dsn)
+    timings: dict[str, list[float]] = {"triggers on": [], "triggers off": []}
+    rng = random.Random(seed)
+    users = list(callers.rank)
+    try:
+        statement = await conn.prepare(SCORE_UPSERT)
+        for round_ in range(max(2, writes // 100)):
+            mode = "triggers on" if round_ % 2 == 0 else "triggers off"
+            action = "ENABLE" if mode == "triggers on" else "DISABLE"
+            for trigger in TRIGGERS:
+                await conn.execute(f"ALTER TABLE scores {action} TRIGGER {trigger}")
+            for _ in range(100):
+                async with conn.transaction():
+                    start = time.perf_counter()
+                    await statement.fetch(rng.choice(users))
+                    timings[mode].append(time.perf_counter() - start)
+    finally:
+        await conn.close()
+    return timings
+
+
+async def write_throughput(dsn: str, callers: Callers, concurrency: int,
+                           seconds: float) -> dict[str, float]:
+    """Score upserts per second from `concurrency` clients, each its own transaction with its
+    commit, in rounds with the triggers on and off. The week's rows are new at first, so the
+    first round's inserts all land on one count row: the hottest case, a week's first answers."""
+    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
+    done = {"triggers on": 0, "triggers off": 0}
+    spent = {"triggers on": 0.0, "triggers off": 0.0}
+    users = list(callers.rank)
+    try:
+        for round_ in range(4):
+            mode = "triggers on" if round_ % 2 == 0 else "triggers off"
+            action = "ENABLE" if mode == "triggers on" else "DISABLE"
+            async with pool.acquire() as conn:
+                for trigger in TRIGGERS:
+                    await conn.execute(f"ALTER TABLE scores {action} TRIGGER {trigger}")
+            deadline = time.perf_counter() + seconds / 4
+            rng = random.Random(round_)
+
+            async def client(deadline: float, rng: random.Random) -> int:
+                count = 0
+                async with pool.acquire() as conn:
+                    while time.perf_counter() < deadline:
+                        async with conn.transaction():
+                            await conn.execute(SCORE_UPSERT, rng.choice(users))
+                        count += 1
+                return count
+
+            start = time.perf_counter()
+            done[mode] += sum(await asyncio.gather(*(client(deadline, rng) for _ in range(concurrency))))
+            spent[mode] += time.perf_counter() - start
+    finally:
+        await pool.close()
+    return {mode: done[mode] / spent[mode] for mode in done}
+
+
+async def floor_reads(db: Database, calls: int) -> list[float]:
+    """An empty transaction through the bot's Database: what every read pays before its SQL."""
+    latencies = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        async with db.transaction() as session:
+            await session.execute(text("SELECT 1"))
+        latencies.append(time.perf_counter() - start)
+    return latencies
 
 
 def band_rows(latencies: dict[str, list[float]]) -> list[str]:
@@ -392,6 +459,9 @@ async def run(args: argparse.Namespace) -> int:
         answers = await conn.fetchval("SELECT count(*) FROM answers")
         users = await conn.fetchval("SELECT count(*) FROM users WHERE workspace_id = 1")
         score_rows = await conn.fetchval("SELECT count(*) FROM scores")
+        counted = await conn.fetchval("SELECT to_regclass('board_counts') IS NOT NULL")
+        buckets = await conn.fetchval(
+            "SELECT count(DISTINCT points) FROM scores WHERE workspace_id = 1 AND period = 'all'")
         sizes = {name: await conn.fetchval(f"SELECT pg_size_pretty(pg_relation_size('{name}'))")
                  for name in ("answers", "scores", "ix_scores_rank")}
         await conn.close()
@@ -402,6 +472,7 @@ async def run(args: argparse.Namespace) -> int:
         service = StudyService(db, catalog, SearchIndex.build(catalog))
         await bot_reads(service, callers, 40, seed=99)  # warm the pool and statement caches
         bot, bot_wrong = await bot_reads(service, callers, args.calls, seed=1)
+        floor = await floor_reads(db, args.calls)
         bottom = callers.bands["bottom"][-1]
         plans = {"fresh": await bot_plan(db, bottom)}
         print("bot reads done", file=sys.stderr)
@@ -413,11 +484,12 @@ async def run(args: argparse.Namespace) -> int:
         churned_callers = await load_callers(dsn)
         await bot_reads(service, churned_callers, 40, seed=98)
         churned, churned_wrong = await bot_reads(service, churned_callers, args.calls, seed=4)
+        print("churned reads done", file=sys.stderr)
         plans["churned"] = await bot_plan(db, bottom)
-        vacuum_seconds = await vacuum_scores(dsn)
-        vacuumed, vacuumed_wrong = await bot_reads(service, churned_callers, args.calls, seed=5)
-        plans["vacuumed"] = await bot_plan(db, bottom)
-        churned_wrong += vacuumed_wrong
+        writes, throughput = {}, {}
+        if counted:
+            writes = await write_cost(dsn, churned_callers, args.writes, seed=5)
+            throughput = await write_throughput(dsn, churned_callers, 16, 12.0)
     finally:
         await db.dispose()
         if args.keep:
@@ -436,29 +508,33 @@ async def run(args: argparse.Namespace) -> int:
         f"- Machine: {machine()}; PostgreSQL {version} on the same machine; load average "
         f"{loadavg[0]:.1f} / {loadavg[1]:.1f} / {loadavg[2]:.1f} (1/5/15 min) at the end of the run",
         f"- Command: `.venv/bin/python bench/bench_boards.py --calls {args.calls} --naive-calls "
-        f"{args.naive_calls} --churn {args.churn}`",
+        f"{args.naive_calls} --churn {args.churn} --writes {args.writes}`",
         f"- Data: {users:,} users in one workspace, {answers:,} answers, {score_rows:,} score rows "
-        f"(all-time board: {callers.size:,} ranked users); generated with generate_series in "
+        f"(all-time board: {callers.size:,} ranked users on {buckets:,} distinct points values); "
+        f"generated with generate_series in "
         f"{load_seconds:.0f} s. Sizes: answers {sizes['answers']}, scores {sizes['scores']}, "
         f"ix_scores_rank {sizes['ix_scores_rank']}.",
         "- Callers in turn from four bands: top (ranks 1-10), middle (ranks n/2 +- 500), bottom "
         "(last 1,000 ranks), unranked (no answers). One caller at a time.",
         "",
         "The bot's read, `StudyService.leaderboard(actor, 'all')` (directory lookups, "
-        f"boards.top, score_of, rank_of, user_name in one transaction); ranks checked against a "
+        "boards.top, boards.standing in one transaction); ranks checked against a "
         f"full SQL ordering: {bot_wrong} wrong. Target p99 < 10 ms: "
         f"{'**met**' if met else '**not met**'}.",
         "",
         "| caller band | calls | p50 ms | p99 ms | max ms |",
         "|---|---|---|---|---|",
         *band_rows(bot),
+        f"| (floor: an empty transaction through the same Database: pool checkout with "
+        f"pre-ping, BEGIN, SELECT 1, COMMIT) | {len(floor)} | {ms(percentile(floor, 0.5))} | "
+        f"{ms(percentile(floor, 0.99))} | {ms(max(floor))} |",
         "",
         f"Plan of boards.standing for the last-ranked caller: {plans['fresh']}.",
         "",
-        "The rank count alone (one prepared statement over asyncpg, same kind of callers; the "
-        "top band needs no count). Plan for a bottom caller from EXPLAIN ANALYZE.",
+        "The rank alone (one prepared statement over asyncpg, same kind of callers; the top "
+        "band needs none). Plan for a bottom caller from EXPLAIN ANALYZE.",
         "",
-        "| rank count | band | calls | p50 ms | p99 ms | max ms |",
+        "| rank | band | calls | p50 ms | p99 ms | max ms |",
         "|---|---|---|---|---|---|",
     ]
     for name, result in counts.items():
@@ -485,16 +561,22 @@ async def run(args: argparse.Namespace) -> int:
         *band_rows(churned),
         "",
         f"Plan of boards.standing for the last-ranked caller: {plans['churned']}.",
-        "",
-        f"Then `VACUUM scores` ({vacuum_seconds:.1f} s; what autovacuum does within about a "
-        f"minute with the thresholds migration 0006 sets), bot's read again:",
-        "",
-        "| caller band | calls | p50 ms | p99 ms | max ms |",
-        "|---|---|---|---|---|",
-        *band_rows(vacuumed),
-        "",
-        f"Plan of boards.standing for the last-ranked caller: {plans['vacuumed']}.",
     ]
+    if counted:
+        out += [
+            "",
+            "What the board_counts triggers cost a write: one right answer's score upsert (three "
+            "periods), timed inside its transaction, alternating rounds of 100:",
+            "",
+            "| score upsert | calls | p50 ms | p99 ms | max ms |",
+            "|---|---|---|---|---|",
+            *band_rows(writes)[:-1],
+            "",
+            f"The same upsert from 16 concurrent clients, each in its own transaction with its "
+            f"commit, 12 s in rounds of 3 s (the first round creates every user's week row, so "
+            f"all its inserts meet on one count row): {throughput['triggers on']:,.0f} upserts/s "
+            f"with the triggers, {throughput['triggers off']:,.0f}/s without.",
+        ]
     print("\n".join(out))
     return 0 if met and not (bot_wrong or naive_wrong or churned_wrong) else 1
 
@@ -505,6 +587,7 @@ def main() -> None:
     parser.add_argument("--naive-calls", type=int, default=8, help="naive GROUP BY reads")
     parser.add_argument("--churn", type=int, default=20_000, help="scores changed before the "
                         "last round")
+    parser.add_argument("--writes", type=int, default=2000, help="score upserts timed")
     parser.add_argument("--database", default=DEFAULT_PG, help="server URL (SQLAlchemy form)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     sys.exit(asyncio.run(run(parser.parse_args())))

@@ -68,7 +68,8 @@ class Practice(ServiceBase):
         now = self.clock()
         async with self.db.transaction() as session:
             workspace_id, user_id = await self.ensure_member(session, actor, now)
-            previous = await practice_store.card(session, workspace_id, user_id, question_id)
+            previous = await practice_store.card_for_update(session, workspace_id, user_id,
+                                                            question_id)
             memory = spacing.review(practice_store.memory_of(previous) if previous else None,
                                     correct, now)
             stored = await practice_store.record(

@@ -21,9 +21,12 @@ async def cards(session: AsyncSession, workspace_id: int, user_id: int) -> list[
     return list(rows.scalars())
 
 
-async def card(session: AsyncSession, workspace_id: int, user_id: int,
-               question_id: str) -> PracticeCard | None:
-    return await session.get(PracticeCard, (workspace_id, user_id, question_id))
+async def card_for_update(session: AsyncSession, workspace_id: int, user_id: int,
+                          question_id: str) -> PracticeCard | None:
+    """The card, locked until the transaction ends: two quick answers to the same question are
+    then scheduled one after the other, never both from the same old state."""
+    return await session.get(PracticeCard, (workspace_id, user_id, question_id),
+                             with_for_update=True)
 
 
 def memory_of(row: PracticeCard) -> Memory:

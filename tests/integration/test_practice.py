@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from datetime import timedelta
 
 import pytest
 
 from bot import errors
+from bot.rules import spacing
 from bot.service import Actor, ChannelRef, StudyService
+from bot.store import practice as practice_store
 
 BEA = Actor("slack", "T1", "U-bea", "bea")
 ADMIN = Actor("slack", "T1", "U-ada", "ada", is_admin=True)
@@ -141,3 +144,19 @@ async def test_practice_refusals(service: StudyService) -> None:
         await service.practice_answer(BEA, "k8s.q.nope", 0)
     with pytest.raises(errors.InvalidChoice):
         await service.practice_answer(BEA, "k8s.q.one", 7)
+
+
+async def test_two_quick_answers_are_scheduled_one_after_the_other(service: StudyService) -> None:
+    """A double click on a question practiced before: the second answer is scheduled from the
+    state the first one left, never both from the same old state."""
+    question = "k8s.q.one"
+    await service.practice_answer(BEA, question, wrong(service, question))
+    await asyncio.gather(*(service.practice_answer(BEA, question, wrong(service, question))
+                           for _ in range(2)))
+    async with service.db.transaction() as session:
+        workspace_id, user_id = await service.ensure_member(session, BEA, service.clock())
+        stored = await practice_store.card_for_update(session, workspace_id, user_id, question)
+    now = service.clock()
+    thrice = spacing.review(spacing.review(spacing.review(None, False, now), False, now), False, now)
+    assert (stored.seen, stored.right_in_a_row) == (3, 0)
+    assert stored.stability == pytest.approx(thrice.stability)

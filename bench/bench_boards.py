@@ -20,8 +20,8 @@ Measured, side by side in one run, on the all-time board (the largest):
    Each caller's rank is checked against the full ordering computed in SQL.
 2. The rank alone (one prepared statement over asyncpg), for the same kind of callers:
    - board_counts + ties (what boards.standing does from revision 0007): users on higher
-     points summed from board_counts (kept by triggers), plus those ahead within the caller's
-     points, three ranges of ix_scores_rank;
+     points summed from board_counts (kept by triggers; 8 rows per points value), plus those
+     ahead within the caller's points, three ranges of ix_scores_rank;
    - index only (what it does with revision 0006 alone): four contiguous ranges of
      ix_scores_rank, all counted from the index;
    - row value: `(points, correct, -answered, -user_id) > (...)` over an expression index in

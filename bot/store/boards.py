@@ -8,7 +8,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.store.tables import Score, Streak, TopicScore, User
+from bot.store.tables import BoardCount, Score, Streak, TopicScore, User
 
 Row = tuple[int, str, int, int, int]  # user_id, name, points, correct, answered
 
@@ -52,23 +52,30 @@ async def standing(session: AsyncSession, workspace_id: int, period: str,
 
 
 def standing_query(workspace_id: int, period: str, user_id: int) -> Select[Any]:
-    """Those ahead of the user (in the order of `top`) are four disjoint, contiguous ranges of
-    ix_scores_rank: more points; as many points and more correct; ... Each is counted from the
-    index alone, so the cost grows with the rank, not with the board (bench/RESULTS.md)."""
-    ahead = aliased(Score)
-    board = (ahead.workspace_id == Score.workspace_id, ahead.period == Score.period)
-    same_points = (*board, ahead.points == Score.points)
-    same_correct = (*same_points, ahead.correct == Score.correct)
-    ranges = (
-        (*board, ahead.points > Score.points),
-        (*same_points, ahead.correct > Score.correct),
-        (*same_correct, ahead.answered < Score.answered),
-        (*same_correct, ahead.answered == Score.answered, ahead.user_id < Score.user_id),
+    """Those ahead of the user, in the order of `top`: everyone on more points, summed from
+    board_counts (one row per points value), then those on the same points ahead on the
+    tie-breaks, three contiguous ranges of ix_scores_rank counted from the index alone. The cost
+    grows with the number of distinct scores and the size of a tie, not with the board
+    (bench/RESULTS.md)."""
+    higher = (
+        select(func.coalesce(func.sum(BoardCount.users), 0))
+        .where(BoardCount.workspace_id == Score.workspace_id, BoardCount.period == Score.period,
+               BoardCount.points > Score.points)
+        .scalar_subquery()
     )
-    counts = [select(func.count()).select_from(ahead).where(*conditions).scalar_subquery()
-              for conditions in ranges]
+    tied = aliased(Score)
+    same_points = (tied.workspace_id == Score.workspace_id, tied.period == Score.period,
+                   tied.points == Score.points)
+    same_correct = (*same_points, tied.correct == Score.correct)
+    ties_ahead = (
+        (*same_points, tied.correct > Score.correct),
+        (*same_correct, tied.answered < Score.answered),
+        (*same_correct, tied.answered == Score.answered, tied.user_id < Score.user_id),
+    )
+    counts = [select(func.count()).select_from(tied).where(*conditions).scalar_subquery()
+              for conditions in ties_ahead]
     return (
-        select(counts[0] + counts[1] + counts[2] + counts[3] + 1, User.display_name,
+        select(higher + counts[0] + counts[1] + counts[2] + 1, User.display_name,
                Score.points, Score.correct, Score.answered)
         .join(User, User.id == Score.user_id)
         .where(Score.workspace_id == workspace_id, Score.period == period,

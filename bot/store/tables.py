@@ -153,10 +153,26 @@ class Score(Base):
 
 
 # In exactly the board's order (bot/store/boards.py): the top 10 are the first ten entries of a
-# (workspace, period), and the users ahead of someone are four contiguous ranges of it; both are
-# read from the index alone.
+# (workspace, period), and those tied with someone on points are one contiguous range of it.
 Index("ix_scores_rank", Score.workspace_id, Score.period, Score.points.desc(), Score.correct.desc(),
       Score.answered, Score.user_id)
+
+
+class BoardCount(Base):
+    """How many users of a board hold each points value, so a rank sums a few thousand of these
+    rows instead of counting every user ahead. Kept by triggers on `scores` (migration 0007), in
+    the transaction that changes a score, whatever code path writes it. Each count is spread
+    over 8 rows (`shard` = user id % 8) so that concurrent writers seldom wait on one row."""
+
+    __tablename__ = "board_counts"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(32), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    users: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Streak(Base):

@@ -6,10 +6,12 @@ import itertools
 import random
 from datetime import UTC, datetime
 
-from bot.service import Actor, StudyService
+from sqlalchemy import delete, func, select
+
+from bot.service import Actor, ChannelRef, StudyService
 from bot.store import boards
 from bot.store.database import Database
-from bot.store.tables import Score, User, Workspace
+from bot.store.tables import BoardCount, Score, User, Workspace
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -68,3 +70,39 @@ async def test_a_caller_below_the_top_ten_sees_their_rank(database: Database, en
             f"u{next(i for i, u in enumerate(users) if u[0] == e[0])}" for e in expected[:10]]
         mine = board.caller or next(r for r in board.rows if r.is_caller)
         assert (mine.rank, mine.points) == (rank, expected[rank - 1][1])
+
+
+async def _counts(db: Database) -> tuple[dict, dict]:
+    """board_counts as kept by the triggers, and as counted from scores, per count row (a board,
+    a points value and a shard: user id % 8, as migration 0007 spreads them)."""
+    async with db.transaction() as session:
+        kept = {(w, p, pts, shard): n for w, p, pts, shard, n in (await session.execute(
+            select(BoardCount.workspace_id, BoardCount.period, BoardCount.points,
+                   BoardCount.shard, BoardCount.users))).all() if n}
+        shard = Score.user_id % 8
+        counted = {(w, p, pts, sh): n for w, p, pts, sh, n in (await session.execute(
+            select(Score.workspace_id, Score.period, Score.points, shard, func.count())
+            .group_by(Score.workspace_id, Score.period, Score.points, shard))).all()}
+    return kept, counted
+
+
+async def test_board_counts_follow_every_score_change(service: StudyService, clock) -> None:
+    """Answers right and wrong on two days, a competition, and users leaving: the counts the
+    ranks are summed from always equal a count over the scores."""
+    admin = Actor("slack", "T1", "U-ada", "ada", is_admin=True)
+    channel = ChannelRef("slack", "T1", "C1", "study", "Acme")
+    users = [Actor("slack", "T1", f"U{i}", f"u{i}") for i in range(8)]
+    await service.start_competition(admin, channel, "sprint", "7")
+    for question in ("k8s.q.one", "linux.q.port"):
+        post = await service.post_now(admin, channel, question)
+        for i, user in enumerate(users):
+            await service.answer(user, post.post_id, i % 3)
+        kept, counted = await _counts(service.db)
+        assert kept == counted
+        clock.advance(days=1)
+    assert len({period for _w, period, _p, _s in counted}) == 4  # all, week, month, competition
+    async with service.db.transaction() as session:
+        for name in ("U0", "U5"):
+            await session.execute(delete(User).where(User.external_id == name))
+    kept, counted = await _counts(service.db)
+    assert kept == counted

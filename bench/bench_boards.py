@@ -391,7 +391,8 @@ async def write_throughput(dsn: str, callers: Callers, concurrency: int,
                            seconds: float) -> dict[str, float]:
     """Score upserts per second from `concurrency` clients, each its own transaction with its
     commit, in rounds with the triggers on and off. The week's rows are new at first, so the
-    first round's inserts all land on one count row: the hottest case, a week's first answers."""
+    first round's inserts all land on one points value: the hottest case, a week's first
+    answers."""
     pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
     done = {"triggers on": 0, "triggers off": 0}
     spent = {"triggers on": 0.0, "triggers off": 0.0}
@@ -574,7 +575,8 @@ async def run(args: argparse.Namespace) -> int:
             "",
             f"The same upsert from 16 concurrent clients, each in its own transaction with its "
             f"commit, 12 s in rounds of 3 s (the first round creates every user's week row, so "
-            f"all its inserts meet on one count row): {throughput['triggers on']:,.0f} upserts/s "
+            f"all its inserts meet on one points value, i.e. 8 count rows): "
+            f"{throughput['triggers on']:,.0f} upserts/s "
             f"with the triggers, {throughput['triggers off']:,.0f}/s without.",
         ]
     print("\n".join(out))

@@ -64,6 +64,17 @@ def database(request: pytest.FixtureRequest) -> Database:
     return request.getfixturevalue(fixture)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database of its own, with no schema: for tests that run the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
+        return
+    url = require_postgres(await create_test_database())
+    yield url
+    await drop_test_database(url)
+
+
 @pytest.fixture(scope="session")
 def engine_catalog() -> Catalog:
     return load(DATA / "engine")

@@ -7,6 +7,7 @@ choices, explanations, entries) is trusted Markdown.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from bot import errors
 from bot.chat import interactions
@@ -122,10 +123,11 @@ def practice(card: PracticeQuestion, topic: str | None) -> Reply:
         Button(letter, interactions.encode(interactions.Practise(card.question_id, index, topic)))
         for index, letter in enumerate(card.letters)
     )
+    kind = "new question" if card.due_at is None else f"review #{card.reviews + 1}"
     return Reply(
         title="Practice", subtitle=f"{escape(card.topic_title)} · only you can see this",
         body=card.prompt, choices=tuple(zip(card.letters, card.choices, strict=True)),
-        buttons=buttons, context=(f"{code(card.question_id)} · practice never scores",),
+        buttons=buttons, context=(f"{code(card.question_id)} · {kind} · practice never scores",),
         tone="question",
     )
 
@@ -135,10 +137,21 @@ def practice_result(result: PracticeResult, topic: str | None) -> Reply:
     reply = _verdict(result.verdict, None)
     return Reply(
         title=reply.title, subtitle=reply.subtitle, body=reply.body, tone=reply.tone,
-        context=(f"Box {result.box}: it comes back after {timestamp(result.next_due, 'd')}.",
+        context=(f"Box {min(result.right_in_a_row, 5)} ({result.right_in_a_row} right in a row): "
+                 f"it comes back in {_interval(result.interval)}, {timestamp(result.next_due, 'f')}.",
                  *reply.context),
         buttons=(again,), replaces=True,
     )
+
+
+def _interval(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    if minutes < 90:
+        return f"{minutes} minute{'s' * (minutes != 1)}"
+    hours = round(minutes / 60)
+    if hours < 36:
+        return f"{hours} hours"
+    return f"{round(hours / 24)} days"
 
 
 # -- boards and people -----------------------------------------------------------------------
@@ -171,6 +184,9 @@ def stats(result: UserStats) -> Reply:
     if result.weakest is not None:
         lines.append(f"\nWeakest topic: **{escape(result.weakest.title)}** · try "
                      f"{code(f'/quiz {result.weakest.topic}')}")
+    if result.reviews_due:
+        lines.append(f"{result.reviews_due} practice review{'s' * (result.reviews_due != 1)} "
+                     f"due: {code('/quiz')}")
     return Reply(title=result.name or "You",
                  subtitle=f"streak **{result.streak}** (best {result.best_streak} here{elsewhere})",
                  body="\n".join(lines))

@@ -1,52 +1,70 @@
-"""Spaced repetition for private practice: a Leitner system.
+"""Which practice question comes next.
 
-A question climbs one box per correct answer and waits longer in each box before it comes back;
-a wrong answer sends it back to the first box, due again soon. Picking prefers what is due
-(lowest box first), then questions never practiced, then whatever is due soonest.
+Due reviews first, the most overdue first: FSRS chose those dates (bot/rules/spacing.py). Then
+questions never practiced, drawn at random but weighted toward the user's weakest topics. With
+nothing due and nothing new, the question due soonest. A question reviewed moments ago is held
+back unless nothing else is left.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-# Days a question waits in each box before it is due again.
-BOX_DAYS = (0, 1, 3, 7, 14, 30)
-RETRY_AFTER_WRONG = timedelta(minutes=10)
+from bot.rules.spacing import RELEARN_STEP
+
+# As long as the relearn step, so a missed question is never held back once it is due again.
+JUST_REVIEWED = RELEARN_STEP
+# The weight of a topic the user has never answered: as if one of two answers had been wrong.
+UNKNOWN_TOPIC_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
-class Review:
+class Practiced:
+    """A question the user has practiced, and when it is due again."""
+
     question_id: str
-    box: int
     due_at: datetime
+    last_review_at: datetime
 
 
-def after_practice(box: int, correct: bool, now: datetime) -> tuple[int, datetime]:
-    if not correct:
-        return 0, now + RETRY_AFTER_WRONG
-    new_box = min(box + 1, len(BOX_DAYS) - 1)
-    return new_box, now + timedelta(days=BOX_DAYS[new_box])
+def topic_weight(answered: int, correct: int) -> float:
+    """How much to favour a topic: its miss rate, smoothed (one right and one wrong answer added)
+    so a topic is never certain to come up nor ruled out on a handful of answers."""
+    return (answered - correct + 1) / (answered + 2)
 
 
 def pick_practice(
-    eligible: Sequence[str], reviews: Sequence[Review], now: datetime, last: str | None, seed: int
+    eligible: Mapping[str, str], practiced: Sequence[Practiced], weights: Mapping[str, float],
+    now: datetime, seed: int,
 ) -> str | None:
-    pool = set(eligible)
-    if not pool:
+    """The next question among `eligible` (question id -> topic). `weights` per topic come from
+    topic_weight; a topic not in it counts as UNKNOWN_TOPIC_WEIGHT. Reproducible from `seed`."""
+    if not eligible:
         return None
-    known = {r.question_id: r for r in reviews if r.question_id in pool}
-    fresh = sorted(pool - set(known))
-    if len(pool) > 1:
-        # Never the same question twice in a row while there is another one.
-        fresh = [q for q in fresh if q != last] or fresh
-        known = {q: r for q, r in known.items() if q != last} or known
-    due = sorted((r for r in known.values() if r.due_at <= now),
-                 key=lambda r: (r.box, r.due_at, r.question_id))
+    cards = {p.question_id: p for p in practiced if p.question_id in eligible}
+    settled = [c for c in cards.values() if now - c.last_review_at >= JUST_REVIEWED]
+    due = [c for c in settled if c.due_at <= now]
     if due:
-        return due[0].question_id
-    if fresh:
-        return random.Random(seed).choice(fresh)
-    return min(known.values(), key=lambda r: (r.due_at, r.question_id)).question_id
+        return min(due, key=lambda c: (c.due_at, c.question_id)).question_id
+    new = sorted(q for q in eligible if q not in cards)
+    if new:
+        return _weighted_new(new, eligible, weights, seed)
+    if settled:
+        return min(settled, key=lambda c: (c.due_at, c.question_id)).question_id
+    return min(cards.values(), key=lambda c: (c.last_review_at, c.question_id)).question_id
+
+
+def _weighted_new(new: list[str], eligible: Mapping[str, str], weights: Mapping[str, float],
+                  seed: int) -> str:
+    # A topic first, by weight, then a question in it: a weak topic comes up more often however
+    # many questions the other topics hold.
+    by_topic: dict[str, list[str]] = {}
+    for question in new:
+        by_topic.setdefault(eligible[question], []).append(question)
+    topics = sorted(by_topic)
+    rng = random.Random(seed)
+    topic = rng.choices(topics, [weights.get(t, UNKNOWN_TOPIC_WEIGHT) for t in topics])[0]
+    return rng.choice(by_topic[topic])

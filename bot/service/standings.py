@@ -13,7 +13,7 @@ from bot.service.views import (
     TopicAccuracy,
     UserStats,
 )
-from bot.store import boards, competitions, directory, posts
+from bot.store import boards, competitions, directory, posts, practice
 from bot.store.database import Session
 
 _PERIOD_LABELS = {"week": "This week", "month": "This month", "all": "All time"}
@@ -40,11 +40,10 @@ class Standings(ServiceBase):
             )
             caller = None
             if user_id is not None and not any(r.is_caller for r in rows):
-                mine = await boards.score_of(session, workspace_id, key, user_id)
+                mine = await boards.standing(session, workspace_id, key, user_id)
                 if mine is not None:
-                    caller = BoardRow(await boards.rank_of(session, mine),
-                                      await boards.user_name(session, user_id),
-                                      mine.points, mine.correct, mine.answered, is_caller=True)
+                    caller = BoardRow(mine.rank, mine.name, mine.points, mine.correct,
+                                      mine.answered, is_caller=True)
             return Board(period, label, rows, caller)
 
     async def _period(self, session: Session, workspace_id: int | None, period: str,
@@ -95,9 +94,12 @@ class Standings(ServiceBase):
                 for t in sorted(await boards.topics_of(session, workspace_id, user_id),
                                 key=lambda t: t.topic)
             )
+            due = await practice.due_question_ids(session, workspace_id, user_id, self.clock())
             return UserStats(
                 name=await boards.user_name(session, user_id), points=total.points if total else 0,
                 answered=total.answered if total else 0, correct=total.correct if total else 0,
                 streak=current, best_streak=best, best_elsewhere=best_elsewhere, topics=topics,
+                # Questions since removed from the content can never be practiced again.
+                reviews_due=sum(1 for q in due if q in self.catalog.questions),
             )
 

@@ -136,6 +136,7 @@ class UserStats:
     best_streak: int
     best_elsewhere: int
     topics: tuple[TopicAccuracy, ...] = field(default_factory=tuple)
+    reviews_due: int = 0  # practice questions due for review now
 
     @property
     def accuracy(self) -> float:
@@ -189,7 +190,8 @@ class PracticeQuestion:
     topic_title: str
     prompt: str
     choices: tuple[str, ...]
-    box: int
+    due_at: datetime | None  # when this review fell due; None: a question never practiced
+    reviews: int  # times practiced before
 
     @property
     def letters(self) -> str:
@@ -198,11 +200,16 @@ class PracticeQuestion:
 
 @dataclass(frozen=True)
 class PracticeResult:
+    """One practice answer and when FSRS brings the question back."""
+
     question_id: str
     topic: str
     verdict: Verdict
-    box: int
     next_due: datetime
+    interval: timedelta  # from this answer to next_due: minutes after a miss, days after a hit
+    state: str  # FSRS: "learning" (never right yet), "review", "relearning" (missed lately)
+    reviews: int  # times practiced, this answer included
+    right_in_a_row: int
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -139,9 +140,6 @@ class Score(Base):
     by the answering transaction so a leaderboard is one indexed read."""
 
     __tablename__ = "scores"
-    __table_args__ = (
-        Index("ix_scores_board", "workspace_id", "period", "points"),
-    )
 
     workspace_id: Mapped[int] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
@@ -152,6 +150,29 @@ class Score(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     answered: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# In exactly the board's order (bot/store/boards.py): the top 10 are the first ten entries of a
+# (workspace, period), and those tied with someone on points are one contiguous range of it.
+Index("ix_scores_rank", Score.workspace_id, Score.period, Score.points.desc(), Score.correct.desc(),
+      Score.answered, Score.user_id)
+
+
+class BoardCount(Base):
+    """How many users of a board hold each points value, so a rank sums a few thousand of these
+    rows instead of counting every user ahead. Kept by triggers on `scores` (migration 0007), in
+    the transaction that changes a score, whatever code path writes it. Each count is spread
+    over 8 rows (`shard` = user id % 8) so that concurrent writers seldom wait on one row."""
+
+    __tablename__ = "board_counts"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    period: Mapped[str] = mapped_column(String(32), primary_key=True)
+    points: Mapped[int] = mapped_column(Integer, primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    users: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Streak(Base):
@@ -187,7 +208,8 @@ class TopicScore(Base):
 
 
 class PracticeCard(Base):
-    """Spaced-repetition state of one question for one user's private practice."""
+    """One question in one user's private practice: its FSRS memory state (bot/rules/spacing.py)
+    and its history. `last_seen_at` is FSRS's last review."""
 
     __tablename__ = "practice_cards"
     __table_args__ = (Index("ix_practice_cards_due", "workspace_id", "user_id", "due_at"),)
@@ -198,10 +220,14 @@ class PracticeCard(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                          primary_key=True)
     question_id: Mapped[str] = mapped_column(String(120), primary_key=True)
-    box: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16), default="learning")
+    step: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     seen: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+    right_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -13,17 +9,6 @@ from sqlalchemy import inspect
 from bot.store import migrations
 from bot.store.database import create_engine
 from bot.store.tables import Base
-from tests.support.databases import create_test_database, drop_test_database, require_postgres
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-async def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrate.db'}"
-        return
-    url = require_postgres(await create_test_database())
-    yield url
-    await drop_test_database(url)
 
 
 def _differences(connection) -> list:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.service.answering import Answering
 from bot.service.base import Clock, utc_now
 from bot.service.competitions import Competitions
+from bot.service.dashboard import Dashboard
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
@@ -16,7 +17,8 @@ from bot.service.schedules import Schedules
 from bot.service.standings import Standings
 
 
-class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings):
+class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
+                   Dashboard):
     pass
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import load
+from bot.catalog.loader import ContentError, check
 from bot.catalog.search.index import SearchIndex
 from bot.chat.commands import Registry, build_registry
 from bot.chat.router import Router
@@ -18,6 +18,7 @@ from bot.delivery.tally import Tally
 from bot.service import StudyService
 from bot.service.daily import DailyPolicy
 from bot.service.study import Clock, utc_now
+from bot.service.views import Avoidance
 from bot.store import migrations
 from bot.store.database import Database, open_database
 
@@ -37,7 +38,14 @@ class App:
 
 async def open_app(settings: Settings, clock: Clock = utc_now, migrate: bool = True) -> App:
     """Load content (raises ContentError when invalid), open and upgrade the database."""
-    catalog = load(settings.content_dir)
+    content = check(settings.content_dir)
+    if content.catalog is None:
+        raise ContentError(content.errors)
+    catalog = content.catalog
+    if content.warnings:
+        # Advice for authors, not a reason to stay down: one line, and where to read the rest.
+        log.warning("content: %d warning(s); run `studybot content validate %s` to see them",
+                    len(content.warnings), settings.content_dir)
     index = SearchIndex.build(catalog)
     db = open_database(settings.database_url)
     try:
@@ -48,7 +56,10 @@ async def open_app(settings: Settings, clock: Clock = utc_now, migrate: bool = T
         raise
     log.info("content: %d topics, %d entries, %d questions; database: %s",
              len(catalog.topics), len(catalog.entries), len(catalog.questions), db.dialect)
-    return App(settings, db, catalog, StudyService(db, catalog, index, clock))
+    avoidance = None
+    if settings.avoid_flagged_questions:
+        avoidance = Avoidance(refresh=timedelta(minutes=settings.flagged_refresh_minutes))
+    return App(settings, db, catalog, StudyService(db, catalog, index, clock, avoidance))
 
 
 def registry_for(catalog: Catalog) -> Registry:

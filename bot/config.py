@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     scheduler_tick_seconds: float = Field(default=20.0, gt=0, le=3600)
     # How long clicks are gathered into one edit of a question's "N answered" line.
     tally_interval_seconds: float = Field(default=3.0, gt=0, le=600)
+    # The daily picker leaves out questions the item analysis flags (a likely wrong key, < 15% or
+    # > 95% right), over every workspace, recomputed at most every FLAGGED_REFRESH_MINUTES.
+    avoid_flagged_questions: bool = False
+    flagged_refresh_minutes: int = Field(default=60, ge=1, le=24 * 60)
 
     discord_token: SecretStr | None = None
     discord_guild_ids: IntList = Field(default_factory=list)

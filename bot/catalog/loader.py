@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from bot.catalog.catalog import Catalog
+from bot.catalog.lint import lint
 from bot.catalog.model import Entry, Question, Topic, TopicFile
+from bot.catalog.source import Problem, SourceFile
 from bot.catalog.yaml_lines import LinedDocument, YamlProblem, parse
 
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+__all__ = ["ContentError", "Problem", "Validation", "check", "content_files", "load", "validate"]
 
 
 class ContentError(Exception):
@@ -31,26 +25,26 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-@dataclass
-class _Parsed:
-    path: str
-    doc: LinedDocument
-    content: TopicFile
-    # Position in the file of each kept item, since invalid siblings were dropped.
-    positions: dict[str, list[int]]
+@dataclass(frozen=True)
+class Validation:
+    """The catalog (None when any error), the errors, and the warnings that never stop the bot."""
+
+    catalog: Catalog | None
+    errors: list[Problem]
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def content_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
-def validate(folder: Path) -> tuple[Catalog | None, list[Problem]]:
-    """Parse every file under folder; return the catalog (None when invalid) and the problems."""
+def check(folder: Path, warnings: bool = True) -> Validation:
+    """Parse every file under folder: errors, and (unless told not to) the review warnings."""
     problems: list[Problem] = []
-    parsed: list[_Parsed] = []
+    parsed: list[SourceFile] = []
     files = content_files(folder)
     if not files:
-        return None, [Problem(str(folder), 0, "no content files (*.yaml) found")]
+        return Validation(None, [Problem(str(folder), 0, "no content files (*.yaml) found")])
     for path in files:
         name = str(path)
         try:
@@ -64,11 +58,19 @@ def validate(folder: Path) -> tuple[Catalog | None, list[Problem]]:
         content, positions, file_problems = _validate_file(name, doc)
         problems.extend(file_problems)
         if content is not None:
-            parsed.append(_Parsed(name, doc, content, positions))
+            parsed.append(SourceFile(name, doc, content, positions))
     problems.extend(_cross_checks(parsed))
+    # Warnings cover whatever parsed, so one broken file does not hide advice on the others.
+    advice = sorted(lint(parsed)) if warnings else []
     if problems:
-        return None, sorted(problems)
-    return _assemble(parsed), []
+        return Validation(None, sorted(problems), advice)
+    return Validation(_assemble(parsed), [], advice)
+
+
+def validate(folder: Path) -> tuple[Catalog | None, list[Problem]]:
+    """The catalog (None when invalid) and the errors; warnings are `check`'s business."""
+    result = check(folder, warnings=False)
+    return result.catalog, result.errors
 
 
 def load(folder: Path) -> Catalog:
@@ -128,7 +130,7 @@ def _from_validation(
         yield Problem(name, doc.line_of(loc), f"{where}: {message}")
 
 
-def _cross_checks(parsed: list[_Parsed]) -> list[Problem]:
+def _cross_checks(parsed: list[SourceFile]) -> list[Problem]:
     problems: list[Problem] = []
     topics: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -183,7 +185,7 @@ def _cross_checks(parsed: list[_Parsed]) -> list[Problem]:
     return problems
 
 
-def _assemble(parsed: list[_Parsed]) -> Catalog:
+def _assemble(parsed: list[SourceFile]) -> Catalog:
     topics: list[Topic] = []
     entries: list[tuple[str, Entry]] = []
     questions: list[tuple[str, Question]] = []

@@ -1,12 +1,14 @@
-"""The `studybot lookup` and `studybot content validate|import` commands.
+"""The `studybot lookup` and `studybot content validate|import|report` commands.
 
-Exit codes: 0 done (a lookup that finds nothing is an answer too), 1 invalid content or a failed
-import, 2 a usage error (unknown topic, unreadable file, bad settings).
+Exit codes: 0 done (a lookup that finds nothing is an answer too; warnings alone are advice),
+1 invalid content (or warnings under `validate --strict`) or a failed import, 2 a usage error
+(unknown topic, unreadable file, bad settings).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import re
 import shutil
@@ -18,10 +20,13 @@ from typing import Any
 from bot.authoring.content_yaml import to_yaml
 from bot.authoring.importer import ImportProblem, import_cheatsheet
 from bot.catalog.catalog import Catalog
-from bot.catalog.loader import Problem, content_files, validate
+from bot.catalog.loader import Problem, check, content_files, validate
 from bot.catalog.model import SLUG_PATTERN
 from bot.catalog.search.index import SearchIndex
+from bot.cli.item_report import render_csv, render_json, render_table
 from bot.config import SettingsError, load_settings
+from bot.rules.items import DEFAULT_MIN_ANSWERS
+from bot.service.views import ItemReport
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,9 +44,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = content.add_subparsers(dest="content_command", required=True, metavar="ACTION")
     check = actions.add_parser(
         "validate", help="check every content file; exit 1 on any problem",
-        description="Check every content file and print each problem as file:line: message.",
+        description="Check every content file and print each problem as file:line: message. "
+                    "Errors make the content invalid (exit 1); warnings (guessable keys, skewed "
+                    "key positions, duplicates, see_also rings) are advice (exit 0).",
     )
     check.add_argument("dir", nargs="?", type=Path, help="content folder (default: CONTENT_DIR)")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.set_defaults(func=run_validate)
     importer = actions.add_parser(
         "import", help="turn a Markdown cheat sheet into content files",
@@ -52,6 +60,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     importer.add_argument("--out", type=Path, help="write <topic>.yaml files here (default: print)")
     importer.add_argument("--force", action="store_true", help="overwrite existing files in --out")
     importer.set_defaults(func=run_import)
+    report = actions.add_parser(
+        "report", help="item analysis: how each question performs, from the stored answers",
+        description="Measure every question from the answers in the database (DATABASE_URL): "
+                    "times asked, answers, difficulty (share right), discrimination (point-"
+                    "biserial r with the answerer's accuracy on other questions, and the upper-"
+                    "minus-lower 27%% index), pick rate per choice; flagged questions first.",
+    )
+    report.add_argument("--platform", help="only this platform (slack, discord, shell)")
+    report.add_argument("--workspace", help="only this workspace (Slack team / Discord guild id)")
+    report.add_argument("--min-answers", type=_positive, default=DEFAULT_MIN_ANSWERS,
+                        help=f"answers a question needs before it is flagged "
+                             f"(default {DEFAULT_MIN_ANSWERS})")
+    form = report.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true", help="print the report as JSON")
+    form.add_argument("--csv", action="store_true", help="print one CSV row per question")
+    report.set_defaults(func=run_report)
 
 
 def run_lookup(args: argparse.Namespace) -> int:
@@ -104,15 +128,52 @@ def run_validate(args: argparse.Namespace) -> int:
         except SettingsError as exc:
             print(exc, file=sys.stderr)
             return 2
-    catalog, problems = validate(folder)
-    if catalog is None:
-        for problem in problems:
-            print(problem)
-        print(f"{len(problems)} problem(s) in {folder}", file=sys.stderr)
+    result = check(folder)
+    for problem in sorted(result.errors + result.warnings):
+        print(problem)
+    warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
+    if result.catalog is None:
+        print(f"{len(result.errors)} problem(s){warned} in {folder}", file=sys.stderr)
         return 1
+    catalog = result.catalog
     print(f"{folder}: valid ({len(catalog.topics)} topics, {len(catalog.entries)} entries, "
           f"{len(catalog.questions_in())} questions, "
-          f"{len(catalog.questions) - len(catalog.questions_in())} retired)")
+          f"{len(catalog.questions) - len(catalog.questions_in())} retired){warned}")
+    if result.warnings and args.strict:
+        print(f"{len(result.warnings)} warning(s) fail --strict", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from bot.bootstrap import open_app
+    from bot.catalog.loader import ContentError
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+    async def measure() -> ItemReport:
+        # No migration: a report reads, it never changes the schema under a running bot.
+        app = await open_app(settings, migrate=False)
+        try:
+            return await app.service.item_report(args.platform, args.workspace, args.min_answers)
+        finally:
+            await app.close()
+
+    try:
+        report = asyncio.run(measure())
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.json:
+        print(render_json(report))
+    elif args.csv:
+        print(render_csv(report), end="")
+    else:
+        print(render_table(report))
     return 0
 
 

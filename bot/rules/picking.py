@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 
 def pick_question(
-    eligible: Sequence[str], history: Sequence[str], seed: int
+    eligible: Sequence[str], history: Sequence[str], seed: int, avoid: Collection[str] = ()
 ) -> str | None:
     """Pick from `eligible` (ids in the channel's topic filter) given the channel's posted ids,
     oldest first. A question comes back only once every eligible one has been posted since it
     was last posted; ids no longer in the bank are ignored, so content edits are harmless.
-    The choice is random but reproducible from `seed`."""
+    Ids in `avoid` (questions the item analysis flags) are left out of the bank, unless that
+    leaves nothing: a channel always gets its question. The choice is random but reproducible
+    from `seed`."""
     if not eligible:
         return None
-    pool = set(eligible)
+    pool = set(eligible).difference(avoid) or set(eligible)
     relevant = [q for q in history if q in pool]
     # Count complete passes over the bank; what is left to post is whatever the current,
     # unfinished pass has not shown yet.

@@ -14,6 +14,7 @@ from bot.service.views import (
     LETTERS,
     Actor,
     AnswerKey,
+    Avoidance,
     ChannelRef,
     QuestionCard,
     ScheduleView,
@@ -31,12 +32,17 @@ def utc_now() -> datetime:
 
 class ServiceBase:
     def __init__(
-        self, db: Database, catalog: Catalog, index: SearchIndex, clock: Clock = utc_now
+        self, db: Database, catalog: Catalog, index: SearchIndex, clock: Clock = utc_now,
+        avoidance: Avoidance | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
         self.index = index
         self.clock = clock
+        # None: the daily picker ignores the item analysis. Else the avoided set and when it was
+        # computed (a cache: any instance can recompute it from the database).
+        self.avoidance = avoidance
+        self._avoided: tuple[datetime, frozenset[str]] | None = None
 
     def resolve_topics(self, names: list[str]) -> list[str]:
         slugs = []

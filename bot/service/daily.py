@@ -32,6 +32,8 @@ async def claim_due(
     A post missed by more than the grace window (the bot was down) is skipped and logged,
     never posted late at night; either way the channel moves on to its next future time.
     """
+    # Before the transaction: the analysis has its own, and SQLite has one connection.
+    avoid = await service.avoided_questions()
     now = service.clock()
     async with service.db.transaction() as session:
         channels = await claims.due_channels(session, now, policy.batch, platforms)
@@ -51,7 +53,7 @@ async def claim_due(
                             channel.id, due.isoformat(), now - due, policy.grace)
                 continue
             try:
-                question_id = service.pick_for(channel, history[channel.id])
+                question_id = service.pick_for(channel, history[channel.id], avoid)
             except errors.NoQuestions:
                 log.warning("channel %s: no question matches its topics %s", channel.id,
                             channel.topics)

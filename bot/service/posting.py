@@ -6,7 +6,8 @@ from datetime import datetime
 
 from bot import errors
 from bot.rules import picking, schedule
-from bot.service.base import ServiceBase, answer_key, require_admin
+from bot.service.base import answer_key, require_admin
+from bot.service.item_analysis import ItemAnalysis
 from bot.service.views import (
     Actor,
     ChannelRef,
@@ -18,20 +19,23 @@ from bot.store.database import Session
 from bot.store.tables import Channel, Post
 
 
-class Posting(ServiceBase):
+class Posting(ItemAnalysis):
     async def post_now(
         self, actor: Actor, channel: ChannelRef, question_id: str | None = None
     ) -> QuestionCard:
         """An admin posts a question now. It is the day's counted post unless the channel already
-        has one today; then it is an extra that does not count toward streaks."""
+        has one today; then it is an extra that does not count toward streaks. A question asked
+        for by id is posted even when the item analysis flags it."""
         require_admin(actor, "post a question")
         if question_id is not None and (question_id not in self.catalog.questions
                                         or self.catalog.questions[question_id].retired):
             raise errors.UnknownQuestion(question_id)
+        # Before the transaction: the analysis has its own, and SQLite has one connection.
+        avoid = await self.avoided_questions() if question_id is None else frozenset()
         now = self.clock()
         async with self.db.transaction() as session:
             row = await self.ensure_channel(session, channel, now)
-            return await self._claim(session, row, now, question_id)
+            return await self._claim(session, row, now, question_id, avoid)
 
     async def mark_sent_many(self, references: dict[int, str]) -> None:
         async with self.db.transaction() as session:
@@ -41,11 +45,12 @@ class Posting(ServiceBase):
         await self.mark_sent_many({post_id: message_ref})
 
     async def _claim(
-        self, session: Session, row: Channel, now: datetime, question_id: str | None
+        self, session: Session, row: Channel, now: datetime, question_id: str | None,
+        avoid: frozenset[str],
     ) -> QuestionCard:
         day = schedule.local_date(now, row.timezone)
         previous = await posts.latest_counted(session, row.id)
-        chosen = question_id or self.pick_for(row, await posts.history(session, row.id))
+        chosen = question_id or self.pick_for(row, await posts.history(session, row.id), avoid)
         next_post = row.next_due_at if row.scheduled and not row.paused else None
 
         async def claim(counted: bool) -> Post | None:
@@ -62,9 +67,14 @@ class Posting(ServiceBase):
         assert post is not None  # an extra post has no day, so it never conflicts
         return self.card_for(post, row)
 
-    def pick_for(self, row: Channel, history: list[str]) -> str:
+    def pick_for(
+        self, row: Channel, history: list[str], avoid: frozenset[str] = frozenset()
+    ) -> str:
+        """The channel's next question; `avoid` (from `avoided_questions`) is skipped while any
+        other eligible question remains."""
         eligible = [q.id for q in self.catalog.questions_in(row.topics or None)]
-        chosen = picking.pick_question(eligible, history, seed=row.id * 100_003 + len(history))
+        chosen = picking.pick_question(eligible, history, seed=row.id * 100_003 + len(history),
+                                       avoid=avoid)
         if chosen is None:
             raise errors.NoQuestions()
         return chosen

@@ -10,6 +10,7 @@ from bot.service.answering import Answering
 from bot.service.base import Clock, utc_now
 from bot.service.competitions import Competitions
 from bot.service.dashboard import Dashboard
+from bot.service.item_analysis import ItemAnalysis
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
@@ -18,7 +19,7 @@ from bot.service.standings import Standings
 
 
 class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
-                   Dashboard):
+                   ItemAnalysis, Dashboard):
     pass
 
 

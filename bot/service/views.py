@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+
+from bot.rules.items import DEFAULT_MIN_ANSWERS
 
 LETTERS = "ABCDE"
 
@@ -366,3 +368,70 @@ class HomeView:
     schedules: tuple[ScheduleView, ...]
     dashboard_url: str | None = None
     dashboard_expires: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ChoiceStats:
+    """How often one choice of a question was picked, overall and by the 27% groups."""
+
+    letter: str
+    text: str
+    is_key: bool
+    picks: int
+    pick_rate: float
+    upper_picks: int
+    lower_picks: int
+
+
+@dataclass(frozen=True)
+class ItemFlag:
+    """One problem the item analysis found. `kind`: negative-discrimination (strong answerers
+    prefer `choice`, a distractor: a likely wrong key), too-hard, too-easy, dead-distractor
+    (`choice` is almost never picked)."""
+
+    kind: str
+    choice: str | None = None
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    """A question measured from its answers; figures are None where the data cannot say."""
+
+    question_id: str
+    topic: str
+    prompt: str  # shortened to one line
+    level: int  # the authored difficulty, 1-3
+    posts: int  # times asked
+    answers: int
+    correct: int
+    ranked: int  # answerers with a rest score (answered something else too)
+    difficulty: float | None  # share of answers that were right
+    discrimination: float | None  # point-biserial r with the rest score
+    upper_lower: float | None  # upper 27% minus lower 27%, share right
+    choices: tuple[ChoiceStats, ...]
+    flags: tuple[ItemFlag, ...] = ()
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    platform: str | None  # None: every platform
+    workspace_id: str | None  # None: every workspace
+    min_answers: int
+    questions: tuple[QuestionStats, ...]  # flagged first, worst first; then by id
+
+    @property
+    def flagged(self) -> tuple[QuestionStats, ...]:
+        return tuple(q for q in self.questions if q.flagged)
+
+
+@dataclass(frozen=True)
+class Avoidance:
+    """The daily picker leaves out questions the item analysis flags as misleading or useless
+    (bot.rules.items.AVOIDED), over every workspace, recomputed at most every `refresh`."""
+
+    refresh: timedelta = timedelta(minutes=60)
+    min_answers: int = DEFAULT_MIN_ANSWERS

@@ -40,6 +40,21 @@ def test_picks_come_from_the_bank_and_are_reproducible(bank: set[str], seed: int
     assert pick_question(eligible, [], seed) == first
 
 
+def test_avoided_questions_are_left_out_while_others_remain() -> None:
+    bank = ["a", "b", "c", "d"]
+    history: list[str] = []
+    for _ in range(6):
+        choice = pick_question(bank, history, seed=len(history), avoid={"b", "d"})
+        assert choice in {"a", "c"}
+        history.append(choice)
+    # Both unflagged questions come once per round, as if the flagged ones were not there.
+    assert sorted(history[:2]) == sorted(history[2:4]) == ["a", "c"]
+
+
+def test_a_channel_whose_whole_bank_is_avoided_still_gets_a_question() -> None:
+    assert pick_question(["a", "b"], ["a"], seed=3, avoid={"a", "b", "x"}) == "b"
+
+
 def test_scoring_rule() -> None:
     assert [points_for(True, d, 1) for d in (1, 2, 3)] == [10, 15, 20]
     assert points_for(True, 1, 4) == 13

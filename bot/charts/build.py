@@ -62,7 +62,7 @@ def participation(days: Sequence[DayActivity], width: float = 900, height: float
             shapes.append(Rect(x + slot * 0.15, top + plot_h - h, slot * 0.7, h, BAR,
                                f"{day.day:%a %d %b}: {day.answers} answers by {day.people} people"))
         people.append((x + slot / 2, top + plot_h - plot_h * day.people / ceiling))
-        if day.day.day == 1 or i == 0:
+        if day.day.day == 1 or (i == 0 and day.day.day < 22):  # no first label crowding a month's
             shapes.append(Text(x, height - 12, f"{day.day:%d %b}", FONT - 1, "start", MUTED))
     if any(d.people for d in days):
         shapes.append(Line(tuple(people), ACCENT, 2))
@@ -84,14 +84,15 @@ def hbars(title: str, summary: str, rows: Sequence[tuple[str, float, str, bool]]
           maximum: float | None = None, headers: tuple[str, str] = ("", "Value"),
           width: float = 560) -> Chart:
     """One bar per row: (label, value, the value as text, highlighted)."""
-    label_w, value_w, row_h, top = 170, 90, 26, 6
+    label_w, value_w, row_h, top = width * 0.3, 80, 26, 6
     plot_w = width - label_w - value_w
     height = top * 2 + row_h * max(len(rows), 1)
     peak = maximum if maximum is not None else max((r[1] for r in rows), default=0) or 1
     shapes: list[Shape] = []
     for i, (label, value, text, highlight) in enumerate(rows):
         y = top + i * row_h
-        shapes.append(Text(label_w - 8, y + 17, _clip(label, 24), FONT, "end", bold=highlight))
+        shapes.append(Text(label_w - 8, y + 17, _clip(label, int(label_w / 7)), FONT, "end",
+                           bold=highlight))
         shapes.append(Rect(label_w, y + 5, plot_w, row_h - 10, EMPTY))
         w = plot_w * max(value, 0) / peak
         if w > 0:
@@ -104,7 +105,7 @@ def hbars(title: str, summary: str, rows: Sequence[tuple[str, float, str, bool]]
                  Table(headers, tuple((label, text) for label, _v, text, _h in rows)))
 
 
-def leaderboard(board: Board) -> Chart:
+def leaderboard(board: Board, width: float = 560) -> Chart:
     """A board's points as bars; the caller's row stands out."""
     rows = [(f"{r.rank}. {r.name}", float(r.points), f"{r.points} pts", r.is_caller)
             for r in board.rows]
@@ -114,17 +115,19 @@ def leaderboard(board: Board) -> Chart:
     leader = board.rows[0] if board.rows else None
     summary = (f"{leader.name} leads with {leader.points} points; {len(board.rows)} people shown."
                if leader else "Nobody has scored yet.")
-    return hbars(f"Leaderboard ({board.label})", summary, rows, headers=("Person", "Points"))
+    return hbars(f"Leaderboard ({board.label})", summary, rows, headers=("Person", "Points"),
+                 width=width)
 
 
-def topic_accuracy(topics: Sequence[TopicAccuracy], title: str = "Accuracy per topic") -> Chart:
+def topic_accuracy(topics: Sequence[TopicAccuracy], title: str = "Accuracy per topic",
+                   width: float = 560) -> Chart:
     """The share of right answers per topic, 0-100%."""
     tried = [t for t in topics if t.answered]
     rows = [(t.title, t.accuracy, f"{t.accuracy:.0%} of {t.answered}", False) for t in tried]
     weakest = min(tried, key=lambda t: (t.accuracy, -t.answered), default=None)
     summary = (f"Accuracy in {len(tried)} topics; the weakest is {weakest.title} at "
                f"{weakest.accuracy:.0%}." if weakest else "No answers yet.")
-    return hbars(title, summary, rows, maximum=1.0, headers=("Topic", "Right"))
+    return hbars(title, summary, rows, maximum=1.0, headers=("Topic", "Right"), width=width)
 
 
 def calendar(days: Sequence[DayActivity], since: date, until: date, title: str = "Days answered",
@@ -138,7 +141,7 @@ def calendar(days: Sequence[DayActivity], since: date, until: date, title: str =
     answers = {d.day: d for d in days}
     shapes: list[Shape] = [Text(0, top + i * pitch + cell - 2, name, FONT - 2, "start", MUTED)
                            for i, name in enumerate(WEEKDAYS) if name]
-    month = None
+    month, labelled = None, -9
     for week in range(weeks):
         for weekday in range(7):
             day = start + timedelta(days=week * 7 + weekday)
@@ -146,7 +149,10 @@ def calendar(days: Sequence[DayActivity], since: date, until: date, title: str =
                 continue
             if weekday == 0 and day.month != month:
                 month = day.month
-                shapes.append(Text(left + week * pitch, 12, f"{day:%b}", FONT - 2, "start", MUTED))
+                if week - labelled >= 3:  # a month cut short at the start gets no label
+                    labelled = week
+                    shapes.append(Text(left + week * pitch, 12, f"{day:%b}", FONT - 2, "start",
+                                       MUTED))
             found = answers.get(day)
             level = min(found.answers, len(HEAT) - 1) if found else 0
             tip = (f"{day:%a %d %b %Y}: {found.answers} answered, {found.correct} right"

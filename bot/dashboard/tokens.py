@@ -36,6 +36,14 @@ class WorkspaceKey:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """What a valid token opens, and until when."""
+
+    workspace: WorkspaceKey
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class DashboardLink:
     url: str
     expires_at: datetime
@@ -62,7 +70,7 @@ class Signer:
         payload = _b64(body.encode())
         return f"{payload}.{self._mac(payload)}"
 
-    def verify(self, token: str, now: datetime) -> WorkspaceKey:
+    def verify(self, token: str, now: datetime) -> Grant:
         """The workspace a token opens; BadLink (ExpiredLink) when it must not open anything."""
         payload, _, signature = token.partition(".")
         if not payload or not signature or not hmac.compare_digest(signature, self._mac(payload)):
@@ -76,7 +84,7 @@ class Signer:
             raise BadLink("version")
         if now >= expires_at:
             raise ExpiredLink(expires_at.isoformat())
-        return WorkspaceKey(platform, workspace)
+        return Grant(WorkspaceKey(platform, workspace), expires_at)
 
 
 class DashboardLinks:

@@ -12,6 +12,7 @@ from bot import errors
 from bot.chat import interactions
 from bot.chat.markdown import code, escape, mention, timestamp, to_plain
 from bot.chat.reply import Button, Reply
+from bot.dashboard.tokens import DashboardLink
 from bot.service.views import (
     AnswerKey,
     AnswerResult,
@@ -253,6 +254,19 @@ def competition_ended(view: CompetitionView, result: Board) -> Reply:
     return board(result).prefixed(f"**Competition {escape(view.name)}** is over.\n\n")
 
 
+# -- the dashboard ---------------------------------------------------------------------------
+
+def dashboard_link(link: DashboardLink) -> Reply:
+    """Private: the link opens the whole team's figures to whoever holds it."""
+    return Reply(
+        title="Team dashboard",
+        body=(f"[Open the dashboard]({link.url}): participation, streaks, topics, people and "
+              f"questions of this workspace. The link works until {timestamp(link.expires_at, 'f')}."),
+        context=("Anyone who has this link can read the dashboard: keep it inside the team. "
+                 f"Run {code('/study dashboard')} again for a new one.",),
+    )
+
+
 # -- help and errors -------------------------------------------------------------------------
 
 def help_text(lines: Iterable[tuple[str, str, bool]]) -> Reply:
@@ -299,6 +313,9 @@ def error_text(exc: errors.StudyError) -> str:
             return "That question is not from this workspace or no longer exists."
         case errors.PostClosed(correct_letter=letter):
             return f"This question is closed; the answer was {letter}. Your click was not counted."
+        case errors.DashboardOff():
+            return ("The web dashboard is off. Whoever runs the bot turns it on with the "
+                    "DASHBOARD_SECRET and PUBLIC_URL settings.")
         case errors.InvalidChoice(letters=letters):
             return f"Answer with one of: {', '.join(letters)}."
     return "Sorry, that didn't work."

@@ -70,6 +70,7 @@ def _slack_manifest(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from bot.cli import content as content_commands
+    from bot.cli import dashboard as dashboard_commands
 
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     manifest.set_defaults(func=_slack_manifest)
 
     content_commands.register(sub)
+    dashboard_commands.register(sub)
     return parser
 
 

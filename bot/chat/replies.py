@@ -20,6 +20,7 @@ from bot.service.views import (
     BoardRow,
     CompetitionView,
     EntryView,
+    HomeView,
     LookupResult,
     PostResult,
     PracticeQuestion,
@@ -265,6 +266,34 @@ def dashboard_link(link: DashboardLink) -> Reply:
         context=("Anyone who has this link can read the dashboard: keep it inside the team. "
                  f"Run {code('/study dashboard')} again for a new one.",),
     )
+
+
+def home(view: HomeView) -> Reply:
+    """The Slack App Home: a person's own figures, where the next questions are, practice."""
+    rank = f", rank **{view.week_rank}**" if view.week_rank else ""
+    lines = [f"Streak **{view.streak}** (best {view.best_streak}) · this week **{view.week_points}** "
+             f"points{rank}"]
+    buttons: tuple[Button, ...] = ()
+    if view.weakest is not None:
+        w = view.weakest
+        lines.append(f"Weakest topic: **{escape(w.title)}** ({w.correct}/{w.answered} right)")
+        buttons = (Button(f"Practice {w.title}"[:75],
+                          interactions.encode(interactions.NextPractice(w.topic)), "primary"),)
+    else:
+        buttons = (Button("Practice", interactions.encode(interactions.NextPractice(None)),
+                          "primary"),)
+    if view.schedules:
+        lines.append("\n**Next questions**")
+        lines += [f"- #{escape(s.channel_name)}: " + (
+            f"{timestamp(s.next_post_local, 'F')}" if s.next_post_local else "paused")
+            for s in view.schedules]
+    else:
+        lines.append(f"\nNo study channel yet. An admin starts one with {code(SETUP_EXAMPLE)}.")
+    context: tuple[str, ...] = ("Practice is private and never scores.",)
+    if view.dashboard_url and view.dashboard_expires:
+        lines.append(f"\n**Admins:** [open the team dashboard]({view.dashboard_url}) "
+                     f"(a private link, until {timestamp(view.dashboard_expires, 'D')})")
+    return Reply(title="Your studybot", body="\n".join(lines), buttons=buttons, context=context)
 
 
 # -- help and errors -------------------------------------------------------------------------

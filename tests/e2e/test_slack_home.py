@@ -68,8 +68,9 @@ def view_text(view: dict) -> str:
 async def test_home_shows_own_figures_and_practice(bot, slack) -> None:
     assert "Saved" in text_of(await slash(bot, slack, "setup 09:00 UTC daily"))
     await slash(bot, slack, f"post-now {QUESTION}")
-    [posted] = [m for m in await slack.wait_for("chat.postMessage", timeout=10)
-                if m["channel"] == "CHOME"]
+    posted = [m for m in await slack.wait_for("chat.postMessage", timeout=10)
+              if m["channel"] == "CHOME"]
+    assert len(posted) == 1
     message = slack.messages("CHOME")[-1]
     actions = next(b for b in message["blocks"] if b["type"] == "actions")
     right = letter_of(QUESTION, True)

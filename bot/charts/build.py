@@ -91,7 +91,7 @@ def hbars(title: str, summary: str, rows: Sequence[tuple[str, float, str, bool]]
     shapes: list[Shape] = []
     for i, (label, value, text, highlight) in enumerate(rows):
         y = top + i * row_h
-        shapes.append(Text(label_w - 8, y + 17, _clip(label, int(label_w / 7)), FONT, "end",
+        shapes.append(Text(label_w - 8, y + 17, _clip(label, int((label_w - 12) / 7.5)), FONT, "end",
                            bold=highlight))
         shapes.append(Rect(label_w, y + 5, plot_w, row_h - 10, EMPTY))
         w = plot_w * max(value, 0) / peak

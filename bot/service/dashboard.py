@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from bot import errors
 from bot.dashboard.tokens import DashboardLink, DashboardLinks, WorkspaceKey
-from bot.rules import periods, streaks
+from bot.rules import periods
 from bot.service.base import ServiceBase, require_admin
 from bot.service.views import (
     Actor,
@@ -34,9 +34,8 @@ from bot.service.views import (
     TopicTrend,
     WeekAccuracy,
 )
-from bot.store import activity, boards, competitions, directory, posts, team
+from bot.store import activity, boards, competitions, directory, team
 from bot.store.database import Session
-from bot.store.tables import Channel
 
 PARTICIPATION_DAYS = 90
 CALENDAR_DAYS = 182  # about six months, whole weeks shown
@@ -181,13 +180,13 @@ class Dashboard(ServiceBase):
             total = await boards.score_of(session, found.id, periods.ALL_TIME, user.id)
             rank = await boards.rank_of(session, total) if total is not None else None
             channels = {c.id: c for c in await team.channels(session, found.id)}
-            shown = []
-            for row in await activity.streaks_of(session, list(channels), [user.id]):
-                current = await self._visible(session, channels[row.channel_id], row.current,
-                                              row.best, row.last_post_id)
-                shown.append(ChannelStreak(channels[row.channel_id].name
-                                           or channels[row.channel_id].external_id,
-                                           current, row.best))
+            # A streak is alive when it ends at one of its channel's latest posts (the rule of
+            # rules.streaks.visible, for every channel in one read).
+            alive = set(await activity.alive_post_ids(session, list(channels)))
+            shown = [ChannelStreak(channels[row.channel_id].name
+                                   or channels[row.channel_id].external_id,
+                                   row.current if row.last_post_id in alive else 0, row.best)
+                     for row in await activity.streaks_of(session, list(channels), [user.id])]
             days = await activity.calendar(session, found.id, user.id, since)
             topic_rows = await team.topic_scores(session, found.id, user.id)
             cards = await team.practice_cards(session, found.id, user.id)
@@ -213,11 +212,6 @@ class Dashboard(ServiceBase):
                                    for topic, cell in practice.items()), key=lambda p: p.title)),
             practised_last=max((c.last_seen_at for c in cards), default=None),
         )
-
-    async def _visible(self, session: Session, channel: Channel, current: int, best: int,
-                       last_post_id: int | None) -> int:
-        closed = await posts.latest_counted_closed(session, channel.id)
-        return streaks.visible(streaks.StreakState(current, best, last_post_id), closed)
 
     async def home(self, actor: Actor) -> HomeView:
         """The person's own figures, the channels' next questions, and for admins the link."""

@@ -61,6 +61,8 @@ TODAY = dt.date(2026, 11, 30)
 FIRST = TODAY - dt.timedelta(days=DAYS - 1)
 SECRET = "bench-dashboard-secret-0123456789abcdef"
 TARGET_MS = 300
+COUNTED = ("users", "posts", "answers", "scores", "streaks", "topic_scores", "member_days",
+           "topic_days", "activity_days")
 
 
 def populate_statements(question_ids: list[str]) -> list[str]:
@@ -164,10 +166,29 @@ async def populate(dsn: str, question_ids: list[str]) -> tuple[float, str, dict[
         await conn.execute("VACUUM ANALYZE")
         seconds = time.perf_counter() - start
         version = await conn.fetchval("SHOW server_version")
-        counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in (
-            "users", "posts", "answers", "scores", "streaks", "topic_scores", "member_days",
-            "topic_days", "activity_days")}
+        counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in COUNTED}
         return seconds, version, counts
+    finally:
+        await conn.close()
+
+
+async def existing(dsn: str, rank_index: bool) -> tuple[float, str, dict[str, int]]:
+    conn = await asyncpg.connect(dsn)
+    try:
+        # The board's index in its full order, as migration 0006 (branch fsrs) makes it.
+        await conn.execute("DROP INDEX IF EXISTS ix_scores_rank")
+        if rank_index:
+            await conn.execute("CREATE INDEX ix_scores_rank ON scores (workspace_id, period, "
+                               "points DESC, correct DESC, answered, user_id)")
+            await conn.execute("VACUUM ANALYZE scores")
+        # Posts closed by an earlier timing run are opened again, so the close is timed anew.
+        await conn.execute(f"UPDATE posts SET status = 'open', closed_at = NULL "
+                           f"WHERE local_date = date '{TODAY}'")
+        for table in ("activity_days", "topic_days", "member_days"):
+            await conn.execute(f"DELETE FROM {table} WHERE day = date '{TODAY}'")
+        version = await conn.fetchval("SHOW server_version")
+        counts = {t: await conn.fetchval(f"SELECT count(*) FROM {t}") for t in COUNTED}
+        return 0.0, version, counts
     finally:
         await conn.close()
 
@@ -183,14 +204,22 @@ async def fetch(session: aiohttp.ClientSession, url: str) -> tuple[float, str]:
 
 
 async def run(args: argparse.Namespace) -> int:
-    url = await create_scratch(args.database, "studybot_bench_dashboard")
+    if args.reuse:  # a database kept by an earlier --keep run: time again without loading
+        url = make_url(args.database).set(database=args.reuse).render_as_string(
+            hide_password=False)
+    else:
+        url = await create_scratch(args.database, "studybot_bench_dashboard")
     dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
     print(f"scratch database: {make_url(url).database}", file=sys.stderr)
     engine = create_engine(url)
     try:
         await migrations.upgrade(engine)
         catalog = load(paths.content_dir())
-        load_seconds, version, counts = await populate(dsn, sorted(q.id for q in catalog.questions_in()))
+        if args.reuse:
+            load_seconds, version, counts = await existing(dsn, args.rank_index)
+        else:
+            load_seconds, version, counts = await populate(
+                dsn, sorted(q.id for q in catalog.questions_in()))
         print(f"loaded in {load_seconds:.0f} s: {counts}", file=sys.stderr)
         now = dt.datetime.combine(TODAY, dt.time(10, 0), dt.UTC)
         service = StudyService(Database(engine), catalog, SearchIndex.build(catalog), lambda: now)
@@ -234,7 +263,7 @@ async def run(args: argparse.Namespace) -> int:
         return 0 if all(percentile(v, 0.95) * 1000 < TARGET_MS for v in results.values()) else 1
     finally:
         await engine.dispose()
-        if not args.keep:
+        if not args.keep and not args.reuse:
             await drop_scratch(url, args.database)
 
 
@@ -245,7 +274,10 @@ def report(args: argparse.Namespace, version: str, load_seconds: float, counts: 
     print(f"- Date: {when}")
     print(f"- Machine: {machine()}; PostgreSQL {version} on the same machine. Other sessions' "
           "test runs share it, so these are upper bounds.")
-    print(f"- Command: `.venv/bin/python bench/bench_dashboard.py --requests {args.requests}`")
+    extra = (" --reuse NAME" if args.reuse else "") + (" --rank-index" if args.rank_index else "")
+    print(f"- Command: `.venv/bin/python bench/bench_dashboard.py --requests {args.requests}{extra}`"
+          + ("; with the board-order index `ix_scores_rank` of migration 0006 (branch fsrs)"
+             if args.rank_index else "; the scores indexes of this branch (no 0006)"))
     print(f"- Data (set-based load, {load_seconds:.0f} s, not timed): "
           + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
     print("- Timed: each page over HTTP from the bot's aiohttp app on 127.0.0.1 (signed link, "
@@ -271,6 +303,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40)
     parser.add_argument("--database", default=DEFAULT_PG)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--reuse", metavar="NAME", help="time again on a database kept by --keep")
+    parser.add_argument("--rank-index", action="store_true",
+                        help="with --reuse: add the board-order index of migration 0006 first")
     sys.exit(asyncio.run(run(parser.parse_args())))
 
 

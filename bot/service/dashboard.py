@@ -178,7 +178,7 @@ class Dashboard(ServiceBase):
             if found is None or user is None:
                 return None
             total = await boards.score_of(session, found.id, periods.ALL_TIME, user.id)
-            rank = await boards.rank_of(session, total) if total is not None else None
+            rank = await team.rank(session, total) if total is not None else None
             channels = {c.id: c for c in await team.channels(session, found.id)}
             # A streak is alive when it ends at one of its channel's latest posts (the rule of
             # rules.streaks.visible, for every channel in one read).
@@ -239,7 +239,7 @@ class Dashboard(ServiceBase):
                 topics = tuple(TopicAccuracy(t.topic, self.topic_title(t.topic), t.answered,
                                              t.correct)
                                for t in await team.topic_scores(session, found.id, user_id))
-            rank = await boards.rank_of(session, week) if week is not None else None
+            rank = await team.rank(session, week) if week is not None else None
         tried = [t for t in topics if t.answered]
         weakest = min(tried, key=lambda t: (t.accuracy, -t.answered), default=None)
         schedules = tuple(self.schedule_view(c) for c in channels if c.scheduled)

@@ -125,17 +125,19 @@ class AliveStreak:
 
 
 async def longest_alive(session: AsyncSession, post_ids: list[int], limit: int) -> list[AliveStreak]:
-    """People with the longest streaks still alive (their longest over channels)."""
+    """People with the longest streaks still alive (their longest over channels). Read from
+    ix_streaks_alive alone; names only for the few shown."""
     if not post_ids:
         return []
-    longest = func.max(Streak.current)
+    longest = func.max(Streak.current).label("longest")
+    top = (select(Streak.user_id, longest)
+           .where(Streak.last_post_id.in_(post_ids), Streak.current > 0)
+           .group_by(Streak.user_id).order_by(longest.desc(), Streak.user_id).limit(limit)
+           .subquery())
     rows = await session.execute(
-        select(Streak.user_id, User.display_name, longest)
-        .join(User, User.id == Streak.user_id)
-        .where(Streak.last_post_id.in_(post_ids), Streak.current > 0)
-        .group_by(Streak.user_id, User.display_name)
-        .order_by(longest.desc(), Streak.user_id).limit(limit))
-    return [AliveStreak(user_id, name, current) for user_id, name, current in rows]
+        select(top.c.user_id, User.display_name, top.c.longest)
+        .join(User, User.id == top.c.user_id).order_by(top.c.longest.desc(), top.c.user_id))
+    return [AliveStreak(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
 async def alive_lengths(session: AsyncSession, post_ids: list[int],

@@ -159,7 +159,7 @@ class Streak(Base):
 
     __tablename__ = "streaks"
     # Streaks still alive end at a channel's latest posts: the dashboard reads them by these ids.
-    __table_args__ = (Index("ix_streaks_alive", "last_post_id", "current"),)
+    __table_args__ = (Index("ix_streaks_alive", "last_post_id", "current", "user_id"),)
 
     channel_id: Mapped[int] = mapped_column(
         ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True

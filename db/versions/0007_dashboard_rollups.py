@@ -61,7 +61,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('workspace_id', 'user_id', 'day', name=op.f('pk_member_days'))
     )
     with op.batch_alter_table('streaks', schema=None) as batch_op:
-        batch_op.create_index('ix_streaks_alive', ['last_post_id', 'current'], unique=False)
+        batch_op.create_index('ix_streaks_alive', ['last_post_id', 'current', 'user_id'], unique=False)
     _backfill()
 
 

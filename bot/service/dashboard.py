@@ -156,14 +156,11 @@ class Dashboard(ServiceBase):
             ranked = await team.ranked(session, found.id, periods.ALL_TIME, offset,
                                        PEOPLE_PER_PAGE + 1)
             shown = ranked[:PEOPLE_PER_PAGE]
-            ids = [r[0] for r in shown]
-            channel_ids = [c.id for c in await team.channels(session, found.id)]
-            best: dict[int, int] = defaultdict(int)
-            for row in await activity.streaks_of(session, channel_ids, ids):
-                best[row.user_id] = max(best[row.user_id], row.best)
-            last = await activity.last_days(session, found.id, ids)
+            # Streaks stay on each person's own page: per person and channel they are a lookup
+            # of 50 x channels rows here, the slowest part of this page on a big team.
+            last = await activity.last_days(session, found.id, [r[0] for r in shown])
         rows = tuple(
-            PersonRow(uid, offset + i, name, pts, answered, correct, best[uid], last.get(uid))
+            PersonRow(uid, offset + i, name, pts, answered, correct, last.get(uid))
             for i, (uid, name, pts, correct, answered) in enumerate(shown, start=1))
         return TeamPeople(found.name or workspace_id, rows, page, len(ranked) > PEOPLE_PER_PAGE)
 

@@ -300,7 +300,6 @@ class PersonRow:
     points: int
     answered: int
     correct: int
-    best_streak: int
     last_day: date | None
 
     @property

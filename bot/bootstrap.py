@@ -6,12 +6,16 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from aiohttp import web
+
 from bot.catalog.catalog import Catalog
 from bot.catalog.loader import ContentError, check
 from bot.catalog.search.index import SearchIndex
 from bot.chat.commands import Registry, build_registry
 from bot.chat.router import Router
 from bot.config import Settings
+from bot.dashboard.pages import Dashboard
+from bot.dashboard.tokens import DashboardLinks
 from bot.delivery.dispatcher import Dispatcher, Publisher
 from bot.delivery.scheduler import DailyScheduler
 from bot.delivery.tally import Tally
@@ -59,7 +63,19 @@ async def open_app(settings: Settings, clock: Clock = utc_now, migrate: bool = T
     avoidance = None
     if settings.avoid_flagged_questions:
         avoidance = Avoidance(refresh=timedelta(minutes=settings.flagged_refresh_minutes))
-    return App(settings, db, catalog, StudyService(db, catalog, index, clock, avoidance))
+    service = StudyService(db, catalog, index, clock, avoidance)
+    if settings.dashboard_secret is not None and settings.public_url is not None:
+        service.dashboard_links = DashboardLinks(settings.dashboard_secret.get_secret_value(),
+                                                 settings.public_url)
+    return App(settings, db, catalog, service)
+
+
+def web_routes(app: App) -> list[web.RouteDef]:
+    """Routes served whatever the platforms: the team dashboard when DASHBOARD_SECRET is set."""
+    secret = app.settings.dashboard_secret
+    if secret is None:
+        return []
+    return list(Dashboard(app.service, secret.get_secret_value()).routes())
 
 
 def registry_for(catalog: Catalog) -> Registry:

@@ -12,6 +12,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -51,6 +52,8 @@ def _split_list(value: object) -> object:
     return value
 
 
+MIN_SECRET_LENGTH = 32
+
 IntList = Annotated[list[int], NoDecode, BeforeValidator(_split_list)]
 
 
@@ -88,6 +91,10 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = None
     slack_admin_group: str | None = None
 
+    # The web dashboard is on when DASHBOARD_SECRET is set; its links start with PUBLIC_URL.
+    dashboard_secret: SecretStr | None = None
+    public_url: str | None = Field(default=None, validate_default=True)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: object) -> object:
@@ -123,6 +130,31 @@ class Settings(BaseSettings):
         if count is not None and any(not 0 <= s < count for s in self.discord_shard_ids):
             raise ValueError(f"DISCORD_SHARD_IDS must be between 0 and {count - 1}")
         return self
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_url(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            if info.data.get("dashboard_secret") is not None:
+                raise ValueError("required when DASHBOARD_SECRET is set (the dashboard is on): "
+                                 "links must say where the bot is")
+            return None
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must be an absolute http(s):// URL, e.g. https://studybot.example.com")
+        return value.rstrip("/")
+
+    @field_validator("dashboard_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Links are HMACs with this key: a short one could be guessed offline from one link.
+        if value is not None and len(value.get_secret_value()) < MIN_SECRET_LENGTH:
+            raise ValueError(f"must be at least {MIN_SECRET_LENGTH} characters "
+                             "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)")
+        return value
+
+    @property
+    def dashboard_enabled(self) -> bool:
+        return self.dashboard_secret is not None
 
     @property
     def slack_enabled(self) -> bool:

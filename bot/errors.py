@@ -60,3 +60,7 @@ class InvalidChoice(StudyError):
     def __init__(self, letters: str) -> None:
         super().__init__(letters)
         self.letters = letters
+
+
+class DashboardOff(StudyError):
+    """The web dashboard is not configured (no DASHBOARD_SECRET)."""

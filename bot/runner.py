@@ -11,7 +11,7 @@ import sys
 from aiohttp import web
 
 from bot import platforms
-from bot.bootstrap import App, Chat, build_chat, open_app
+from bot.bootstrap import App, Chat, build_chat, open_app, web_routes
 from bot.catalog.loader import ContentError
 from bot.config import Settings
 from bot.platforms import RunOptions, Runtime, StartupError
@@ -50,8 +50,9 @@ async def _serve(app: App, names: list[str], options: RunOptions) -> int:
     runtimes = [platforms.build(name, app.settings, app, options) for name in names]
     chat = build_chat(app, {r.name: r.publisher for r in runtimes})
     web_runner = None
-    if names != ["shell"]:  # the pure terminal serves no HTTP
-        routes = [route for runtime in runtimes for route in runtime.routes()]
+    shared = web_routes(app)
+    if names != ["shell"] or shared:  # the pure terminal serves no HTTP
+        routes = [route for runtime in runtimes for route in runtime.routes()] + shared
         web_runner = await serve(build_web_app(app.db, routes), app.settings.port)
     started: list[Runtime] = []
     try:

@@ -112,3 +112,7 @@ async def competition_end(call: Call) -> Reply:
 
 async def competition_list(call: Call) -> Reply:
     return replies.competitions(await call.service.list_competitions(call.context.actor))
+
+
+async def dashboard(call: Call) -> Reply:
+    return replies.dashboard_link(call.service.dashboard_link(call.context.actor))

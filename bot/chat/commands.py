@@ -222,6 +222,8 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
                 admin=True),
         Command(("study", "competition", "list"), "competitions, running and past",
                 actions.competition_list),
+        Command(("study", "dashboard"), "a private link to the team dashboard (7 days)",
+                actions.dashboard, admin=True),
         Command(("study", "help"), "what studybot can do", actions.show_help),
     ]
     aliases = {"stats": "streak"}

@@ -13,6 +13,7 @@ from bot import errors
 from bot.chat import interactions
 from bot.chat.markdown import code, escape, mention, timestamp, to_plain
 from bot.chat.reply import Button, Reply
+from bot.dashboard.tokens import DashboardLink
 from bot.service.views import (
     AnswerKey,
     AnswerResult,
@@ -20,6 +21,7 @@ from bot.service.views import (
     BoardRow,
     CompetitionView,
     EntryView,
+    HomeView,
     LookupResult,
     PostResult,
     PracticeQuestion,
@@ -275,6 +277,47 @@ def competition_ended(view: CompetitionView, result: Board) -> Reply:
     return board(result).prefixed(f"**Competition {escape(view.name)}** is over.\n\n")
 
 
+# -- the dashboard ---------------------------------------------------------------------------
+
+def dashboard_link(link: DashboardLink) -> Reply:
+    """Private: the link opens the whole team's figures to whoever holds it."""
+    return Reply(
+        title="Team dashboard",
+        body=(f"[Open the dashboard]({link.url}): participation, streaks, topics, people and "
+              f"questions of this workspace. The link works until {timestamp(link.expires_at, 'f')}."),
+        context=("Anyone who has this link can read the dashboard: keep it inside the team. "
+                 f"Run {code('/study dashboard')} again for a new one.",),
+    )
+
+
+def home(view: HomeView) -> Reply:
+    """The Slack App Home: a person's own figures, where the next questions are, practice."""
+    rank = f", rank **{view.week_rank}**" if view.week_rank else ""
+    lines = [f"Streak **{view.streak}** (best {view.best_streak}) · this week **{view.week_points}** "
+             f"points{rank}"]
+    buttons: tuple[Button, ...] = ()
+    if view.weakest is not None:
+        w = view.weakest
+        lines.append(f"Weakest topic: **{escape(w.title)}** ({w.correct}/{w.answered} right)")
+        buttons = (Button(f"Practice {w.title}"[:75],
+                          interactions.encode(interactions.NextPractice(w.topic)), "primary"),)
+    else:
+        buttons = (Button("Practice", interactions.encode(interactions.NextPractice(None)),
+                          "primary"),)
+    if view.schedules:
+        lines.append("\n**Next questions**")
+        lines += [f"- #{escape(s.channel_name)}: " + (
+            f"{timestamp(s.next_post_local, 'F')}" if s.next_post_local else "paused")
+            for s in view.schedules]
+    else:
+        lines.append(f"\nNo study channel yet. An admin starts one with {code(SETUP_EXAMPLE)}.")
+    context: tuple[str, ...] = ("Practice is private and never scores.",)
+    if view.dashboard_url and view.dashboard_expires:
+        lines.append(f"\n**Admins:** [open the team dashboard]({view.dashboard_url}) "
+                     f"(a private link, until {timestamp(view.dashboard_expires, 'D')})")
+    return Reply(title="Your studybot", body="\n".join(lines), buttons=buttons, context=context)
+
+
 # -- help and errors -------------------------------------------------------------------------
 
 def help_text(lines: Iterable[tuple[str, str, bool]]) -> Reply:
@@ -321,6 +364,9 @@ def error_text(exc: errors.StudyError) -> str:
             return "That question is not from this workspace or no longer exists."
         case errors.PostClosed(correct_letter=letter):
             return f"This question is closed; the answer was {letter}. Your click was not counted."
+        case errors.DashboardOff():
+            return ("The web dashboard is off. Whoever runs the bot turns it on with the "
+                    "DASHBOARD_SECRET and PUBLIC_URL settings.")
         case errors.InvalidChoice(letters=letters):
             return f"Answer with one of: {', '.join(letters)}."
     return "Sorry, that didn't work."

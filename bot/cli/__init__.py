@@ -69,6 +69,7 @@ def _slack_manifest(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from bot.cli import content as content_commands
+    from bot.cli import dashboard as dashboard_commands
     from bot.cli import discord as discord_commands
     from bot.cli import doctor
 
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     content_commands.register(sub)
     discord_commands.register(sub)
     doctor.register(sub)
+    dashboard_commands.register(sub)
     return parser
 
 

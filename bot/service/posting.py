@@ -15,7 +15,7 @@ from bot.service.views import (
     PostResult,
     QuestionCard,
 )
-from bot.store import posts
+from bot.store import activity, posts
 from bot.store.database import Session
 from bot.store.tables import Channel, Post
 
@@ -87,6 +87,11 @@ class Posting(ItemAnalysis):
                 return None
             post = await posts.get(session, post_id)
             assert post is not None
+            # Its answers are final now: the dashboard's rollups take them in this transaction.
+            await activity.roll_up_post(
+                session, post_id=post.id, workspace_id=(await posts.channel_of(session, post)).workspace_id,
+                topic=self.catalog.topic_of.get(post.question_id, post.question_id.split(".")[0]),
+                day=post.local_date)
             return await self._result(session, post)
 
     async def close_latest(self, actor: Actor, channel: ChannelRef) -> PostResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.service.answering import Answering
 from bot.service.base import Clock, utc_now
 from bot.service.competitions import Competitions
+from bot.service.dashboard import Dashboard
 from bot.service.item_analysis import ItemAnalysis
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
@@ -19,7 +20,7 @@ from bot.service.standings import Standings
 
 
 class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
-                   ItemAnalysis, Sending):
+                   ItemAnalysis, Sending, Dashboard):
     pass
 
 

@@ -223,6 +223,159 @@ class CompetitionView:
     channel_id: str
 
 
+# -- the team dashboard and the personal home ------------------------------------------------
+
+@dataclass(frozen=True)
+class DayActivity:
+    day: date
+    answers: int
+    correct: int
+    people: int
+
+
+@dataclass(frozen=True)
+class StreakHolder:
+    person_id: int
+    name: str
+    current: int
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A running competition and its board."""
+
+    competition: CompetitionView
+    board: Board
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    workspace_name: str
+    today: date
+    days: tuple[DayActivity, ...]  # every day of the window, oldest first, zeros included
+    on_streak: int  # people with a streak still alive
+    streak_bands: tuple[tuple[str, int], ...]  # ("2-4", how many alive streaks of that length)
+    longest_streaks: tuple[StreakHolder, ...]
+    week: Board
+    competitions: tuple[Standing, ...]
+
+
+@dataclass(frozen=True)
+class WeekAccuracy:
+    week: date  # the Monday
+    answers: int
+    correct: int
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class TopicTrend:
+    topic: str
+    title: str
+    answers: int  # all time
+    correct: int
+    recent_answers: int  # in the window of `weeks`
+    recent_correct: int
+    weeks: tuple[WeekAccuracy, ...]
+
+    @property
+    def accuracy(self) -> float | None:
+        return self.correct / self.answers if self.answers else None
+
+    @property
+    def recent_accuracy(self) -> float | None:
+        return self.recent_correct / self.recent_answers if self.recent_answers else None
+
+
+@dataclass(frozen=True)
+class TeamTopics:
+    workspace_name: str
+    weeks: tuple[date, ...]  # Mondays, oldest first
+    topics: tuple[TopicTrend, ...]  # by title
+    weakest: tuple[TopicTrend, ...]  # lowest recent accuracy first, enough answers only
+    min_answers: int
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    person_id: int
+    rank: int
+    name: str
+    points: int
+    answered: int
+    correct: int
+    last_day: date | None
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class TeamPeople:
+    workspace_name: str
+    rows: tuple[PersonRow, ...]
+    page: int
+    has_next: bool
+
+
+@dataclass(frozen=True)
+class ChannelStreak:
+    channel: str
+    current: int
+    best: int
+
+
+@dataclass(frozen=True)
+class PracticeTopic:
+    topic: str
+    title: str
+    cards: int  # questions practised
+    reviews: int
+    correct: int
+    due: int
+
+
+@dataclass(frozen=True)
+class PersonView:
+    workspace_name: str
+    person_id: int
+    name: str
+    rank: int | None
+    points: int
+    answered: int
+    correct: int
+    streaks: tuple[ChannelStreak, ...]
+    since: date  # the calendar's first day
+    today: date
+    calendar: tuple[DayActivity, ...]  # days answered (people = 1), oldest first
+    topics: tuple[TopicAccuracy, ...]
+    practice: tuple[PracticeTopic, ...]
+    practised_last: datetime | None
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """What the Slack App Home shows one person."""
+
+    name: str
+    streak: int  # the longest alive over channels
+    best_streak: int
+    week_points: int
+    week_rank: int | None
+    weakest: TopicAccuracy | None
+    schedules: tuple[ScheduleView, ...]
+    dashboard_url: str | None = None
+    dashboard_expires: datetime | None = None
+
+
 @dataclass(frozen=True)
 class ChoiceStats:
     """How often one choice of a question was picked, overall and by the 27% groups."""

@@ -179,6 +179,8 @@ class Streak(Base):
     """Per (channel, user): consecutive counted posts answered."""
 
     __tablename__ = "streaks"
+    # Streaks still alive end at a channel's latest posts: the dashboard reads them by these ids.
+    __table_args__ = (Index("ix_streaks_alive", "last_post_id", "current", "user_id"),)
 
     channel_id: Mapped[int] = mapped_column(
         ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
@@ -205,6 +207,49 @@ class TopicScore(Base):
     correct: Mapped[int] = mapped_column(Integer, default=0)
 
 
+
+class ActivityDay(Base):
+    """Per workspace and local day: answers, right answers and distinct people. Rolled up from a
+    post's answers when it closes (they are final then), so the dashboard reads one row a day."""
+
+    __tablename__ = "activity_days"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+    people: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TopicDay(Base):
+    """Per workspace, topic and local day: answers and right answers of closed posts."""
+
+    __tablename__ = "topic_days"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MemberDay(Base):
+    """Per workspace, user and local day they answered (closed posts): a person's calendar."""
+
+    __tablename__ = "member_days"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    answers: Mapped[int] = mapped_column(Integer, default=0)
+    correct: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class PracticeCard(Base):

@@ -276,9 +276,9 @@ async def test_oauth_v2_access_issues_a_working_token() -> None:
 
 async def test_unknown_method_is_recorded(slack: FakeSlack, client: AsyncWebClient) -> None:
     with pytest.raises(SlackApiError) as unknown:
-        await client.api_call("views.publish", json={"user_id": "U1"})
+        await client.api_call("views.open", json={"user_id": "U1"})
     assert unknown.value.response["error"] == "unknown_method"
-    assert slack.calls_to("views.publish") == [{"user_id": "U1"}]
+    assert slack.calls_to("views.open") == [{"user_id": "U1"}]
 
 
 async def test_register_custom_method(slack: FakeSlack, client: AsyncWebClient) -> None:

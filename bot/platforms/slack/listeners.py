@@ -15,6 +15,7 @@ from bot.chat.inflight import InFlight
 from bot.chat.reply import Reply
 from bot.chat.router import Router
 from bot.platforms.slack import blocks
+from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.mentions import SlackHooks
 from bot.service.views import Actor, ChannelRef
 
@@ -30,6 +31,7 @@ class SlackListeners:
         self.inflight = inflight
 
     def register(self, app: AsyncApp) -> None:
+        HomeTab(self.router, self.admin_group).register(app)  # first: its clicks match first
         app.command(re.compile(r"^/.+"))(self.on_command)
         app.action(re.compile(r"^" + re.escape(interactions.PREFIX)))(self.on_action)
         app.error(self.on_error)

@@ -41,6 +41,10 @@ def build(registry: Registry, socket_mode: bool = False, base_url: str = PLACEHO
     interactivity: dict[str, Any] = {"is_enabled": True}
     if not socket_mode:
         interactivity["request_url"] = events_url
+    # The Home tab: Slack sends app_home_opened when someone opens it (bot/platforms/slack/home.py).
+    events: dict[str, Any] = {"bot_events": ["app_home_opened"]}
+    if not socket_mode:
+        events["request_url"] = events_url
     manifest: dict[str, Any] = {
         "_metadata": {"major_version": 1, "minor_version": 1},
         "display_information": {
@@ -49,11 +53,14 @@ def build(registry: Registry, socket_mode: bool = False, base_url: str = PLACEHO
             "background_color": "#1d3557",
         },
         "features": {
+            "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
+                         "messages_tab_read_only_enabled": False},
             "bot_user": {"display_name": "studybot", "always_online": True},
             "slash_commands": slash,
         },
         "oauth_config": {"scopes": {"bot": list(SCOPES)}},
         "settings": {
+            "event_subscriptions": events,
             "interactivity": interactivity,
             "org_deploy_enabled": False,
             "socket_mode_enabled": socket_mode,

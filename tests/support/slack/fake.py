@@ -165,6 +165,7 @@ class FakeSlack(LocalServer):
         self.usergroups: dict[str, list[str]] = {}
         self.calls: list[Call] = []
         self.ephemerals: list[Json] = []
+        self.home_views: dict[str, Json] = {}  # user id -> the Home tab view published last
         self._workspaces: dict[str, Workspace] = {}
         self._revoked: set[str] = set()
         self._channels: dict[str, _Channel] = {}
@@ -187,6 +188,7 @@ class FakeSlack(LocalServer):
             "usergroups.users.list": self._usergroups_users_list,
             "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
+            "views.publish": self._views_publish,
         }
 
     # ---------------------------------------------------------------- lifecycle
@@ -620,6 +622,21 @@ class FakeSlack(LocalServer):
         if channel.is_private and not channel.is_member:
             raise SlackError("channel_not_found")
         return {"ok": True, "channel": channel.info()}
+
+    def _views_publish(self, body: Json, ws: Workspace) -> Json:
+        user = body.get("user_id")
+        if not user:
+            raise SlackError("invalid_arguments")
+        view = body.get("view")
+        if not isinstance(view, dict) or view.get("type") != "home":
+            raise SlackError("invalid_arguments")
+        _check_blocks(view.get("blocks") or [])
+        if len(view.get("blocks") or []) > 100:  # a Home tab takes 100 blocks, a message 50
+            raise SlackError("invalid_blocks")
+        stored = {**copy.deepcopy(view), "id": f"V{len(self.home_views) + 1:08d}",
+                  "team_id": ws.team_id}
+        self.home_views[user] = stored
+        return {"ok": True, "view": copy.deepcopy(stored)}
 
     def _oauth_v2_access(self, call: Call) -> Json:
         client_id, client_secret = _basic_auth(call.headers)

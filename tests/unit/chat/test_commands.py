@@ -57,7 +57,7 @@ def test_setup_with_and_without_channel_days_and_topics(registry: Registry) -> N
     ("/study close now", "usage: /study close"),
     ("/study post-now a b", "usage: /study post-now [QUESTION_ID]"),
     ("/study launch rockets", "unknown subcommand 'launch'; try: setup, post-now, close, pause, "
-                              "resume, schedule, competition, help"),
+                              "resume, schedule, competition, dashboard, help"),
     ("/study competition begin x", "unknown subcommand 'begin'; try: start, end, list"),
     ("/study competition start", "usage: /study competition start NAME [DAYS]"),
     ("/leaderboard week month", "usage: /leaderboard [week|month|all|NAME]"),

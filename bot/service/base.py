@@ -10,6 +10,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.catalog.search.index import SearchIndex
 from bot.rules import schedule
+from bot.service.grouped_answers import AnswerBatching
 from bot.service.views import (
     LETTERS,
     Actor,
@@ -31,12 +32,14 @@ def utc_now() -> datetime:
 
 class ServiceBase:
     def __init__(
-        self, db: Database, catalog: Catalog, index: SearchIndex, clock: Clock = utc_now
+        self, db: Database, catalog: Catalog, index: SearchIndex, clock: Clock = utc_now,
+        *, answer_batching: AnswerBatching | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
         self.index = index
         self.clock = clock
+        self.answer_batching = answer_batching or AnswerBatching()
 
     def resolve_topics(self, names: list[str]) -> list[str]:
         slugs = []

@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -15,8 +17,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
-# The service names the session type through here, so it never imports SQLAlchemy itself.
+# The service names the session and connection types through here, so it never imports
+# SQLAlchemy itself.
 Session = AsyncSession
+Connection = AsyncConnection
+
+# SQLSTATEs that mean the server went away or is not taking connections: class 08 (connection
+# exception) and 57P01-57P03 (terminated by an administrator, crash shutdown, starting up).
+_GONE_STATES = ("08", "57P01", "57P02", "57P03")
 
 
 class Database:
@@ -32,6 +40,12 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             yield session
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncConnection]:
+        """One transaction on a Core connection, for set-based statements that need no ORM."""
+        async with self.engine.begin() as conn:
+            yield conn
 
     async def dispose(self) -> None:
         await self.engine.dispose()
@@ -57,7 +71,27 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True, **kwargs)
+    # No pre-ping: it cost three round trips per checkout. A connection that died in the pool
+    # fails its first statement instead; SQLAlchemy then recycles every older pooled connection,
+    # and the answer path retries once (see is_disconnect).
+    return create_async_engine(url, pool_size=10, max_overflow=20, **kwargs)
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """True when `exc` says the connection to the database was lost or could not be made, so
+    the same work on a fresh connection may well succeed."""
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig or exc
+    state = getattr(exc, "sqlstate", None) or ""
+    if state.startswith(_GONE_STATES):
+        return True
+    cause = exc.__cause__
+    if cause is not None and cause is not exc and is_disconnect(cause):
+        return True
+    # Refused, reset, timed out (TimeoutError is an OSError) or closed under us while connecting.
+    return isinstance(exc, OSError) or type(exc).__name__ == "ConnectionDoesNotExistError"
 
 
 def open_database(url: str) -> Database:

@@ -56,6 +56,7 @@ class Answering(ServiceBase):
             self._answer_batches = GroupCommit(
                 grouped.record, max_batch=self.answer_batching.max_batch,
                 max_in_flight=self.answer_batching.max_in_flight,
+                min_share=self.answer_batching.min_share,
                 observe=metrics.ANSWER_BATCH_SIZE.observe)
         return self._answer_batches
 

@@ -2,9 +2,10 @@
 
 Each `submit` queues an item and waits for its own outcome. A batch leaves as soon as one of
 `max_in_flight` slots is free; everything that arrived while the slots were busy (typically the
-few milliseconds one batch takes) goes in the next batch, up to `max_batch`. Calls made in the
-same turn of the event loop always share a batch. So an idle bot answers a lone click at once,
-and a burst is carried by a few transactions a second per slot instead of one per click.
+few milliseconds one batch takes) goes in the next batch, up to `max_batch`, or is shared among
+the free slots when there are enough items for parts of `min_share`. Calls made in the same turn
+of the event loop go together. So an idle bot answers a lone click at once, and a burst is
+carried by a few transactions per slot instead of one per click.
 
 The work function returns one outcome per item: a result, or the exception that this item (and
 only it) raises. When the work function itself raises, the batch is run again item by item, in
@@ -36,10 +37,12 @@ class Stats:
 
 class GroupCommit(Generic[Item, Result]):
     def __init__(self, work: Work[Item, Result], *, max_batch: int = 200,
-                 max_in_flight: int = 2, observe: Callable[[int], None] | None = None) -> None:
+                 max_in_flight: int = 2, min_share: int = 8,
+                 observe: Callable[[int], None] | None = None) -> None:
         self._work = work
         self._max_batch = max_batch
         self._max_in_flight = max_in_flight
+        self._min_share = min_share
         self._observe = observe
         self._queue: list[tuple[Item, asyncio.Future[Result]]] = []
         self._running: set[asyncio.Task[None]] = set()
@@ -70,8 +73,13 @@ class GroupCommit(Generic[Item, Result]):
     def _dispatch(self) -> None:
         self._scheduled = False
         while self._queue and len(self._running) < self._max_in_flight:
-            batch = self._queue[: self._max_batch]
-            del self._queue[: self._max_batch]
+            # Share what is waiting among the free slots, in parts of at least `min_share`:
+            # two half batches run side by side (one in the database while this process works
+            # on the other) instead of one after the other.
+            free = self._max_in_flight - len(self._running)
+            size = min(self._max_batch, max(-(-len(self._queue) // free), self._min_share))
+            batch = self._queue[:size]
+            del self._queue[:size]
             task = self.loop.create_task(self._run(batch))
             self._running.add(task)
             task.add_done_callback(self._finished)

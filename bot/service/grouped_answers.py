@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cachetools import LRUCache
 
@@ -25,7 +26,7 @@ from bot.rules import answer_batch as rules
 from bot.rules import periods
 from bot.service.views import LETTERS, Actor, AnswerKey, AnswerResult, Verdict
 from bot.store import answer_batch as store
-from bot.store.database import Connection, Database, is_disconnect
+from bot.store.database import Database, is_disconnect
 
 MAX_ID = 2**63 - 1  # a BIGINT; anything else is a forged id
 MAX_REPLANS = 5
@@ -38,8 +39,9 @@ class AnswerBatching:
 
     enabled: bool | None = None
     max_batch: int = 200
-    max_in_flight: int = 2
-    post_cache: int = 4096
+    max_in_flight: int = 2  # batches at once, each on its own pooled connection
+    min_share: int = 8  # waiting answers are split among free slots in parts of at least this
+    post_cache: int = 4096  # posts whose facts are kept
 
 
 @dataclass(frozen=True)
@@ -113,14 +115,14 @@ class GroupedAnswers:
 
     async def _once(self, clicks: Sequence[Click]) -> list[Outcome]:
         outcomes: list[Outcome | None] = [None] * len(clicks)
-        async with self._db.connection() as conn:
+        async with self._db.driver_transaction() as conn:
             pending = await self._screen(conn, clicks, outcomes)
             if pending:
                 await self._record(conn, pending, outcomes)
         assert all(o is not None for o in outcomes)
         return outcomes  # type: ignore[return-value]
 
-    async def _screen(self, conn: Connection, clicks: Sequence[Click],
+    async def _screen(self, conn: Any, clicks: Sequence[Click],
                       outcomes: list[Outcome | None]) -> list[_Pending]:
         """The checks that the post's never-changing facts settle, in the order `answer` makes
         them: unknown post, unknown question, past its closing time."""
@@ -147,7 +149,7 @@ class GroupedAnswers:
                                     0 <= click.choice < len(question.choices)))
         return pending
 
-    async def _record(self, conn: Connection, pending: list[_Pending],
+    async def _record(self, conn: Any, pending: list[_Pending],
                       outcomes: list[Outcome | None]) -> None:
         valid = [p for p in pending if p.valid_choice]
         standing = await store.lock_and_read(
@@ -218,7 +220,7 @@ class GroupedAnswers:
                 post_id=p.facts.post_id, verdict=Verdict(LETTERS[choice], p.key), points=points,
                 total_points=total, streak=outcome.streak.current, already_answered=True)
 
-    async def _resolve_users(self, conn: Connection, standing: store.Standing,
+    async def _resolve_users(self, conn: Any, standing: store.Standing,
                              candidates: list[_Pending]) -> None:
         ids = standing.user_ids
         unseen = sorted({(p.facts.workspace_id, p.click.actor.user_id) for p in candidates}
@@ -228,7 +230,7 @@ class GroupedAnswers:
         for p in candidates:
             p.user_id = ids[(p.facts.workspace_id, p.click.actor.user_id)]
 
-    async def _write(self, conn: Connection, results: list[tuple[_Pending, rules.Outcome]],
+    async def _write(self, conn: Any, results: list[tuple[_Pending, rules.Outcome]],
                      recorded: set[int], mine: dict[store.AnswerKey, tuple[int, int]],
                      actual: rules.Replay, standing: store.Standing) -> store.Written:
         answers = []

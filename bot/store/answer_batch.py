@@ -11,10 +11,14 @@ One batch is one transaction of three statements, each taking whole columns as a
    scores, each sorted by key, then read back the all-time totals and the earlier answers of
    repeated clicks.
 
-Every writer takes its row locks in one global order (users, answers, streaks, scores,
-topic_scores; by key within a table), so two batches, in one process or in two, never deadlock.
-The rules that decide points and streaks are not here: the service applies bot/rules in Python
-between statements 1 and 2.
+Every batch takes its row locks in one order (posts and competitions shared; then users,
+answers, streaks, scores, topic_scores, each table by key), so two batches, in one process or in
+two, never deadlock. The rules that decide points and streaks are not here: the service applies
+bot/rules in Python between statements 1 and 2.
+
+The statements run on the driver's connection (`Database.driver_transaction`) as plain SQL with
+$n parameters, prepared once per connection by asyncpg: through SQLAlchemy, building and
+processing each execution cost more Python time than the statement cost PostgreSQL.
 """
 
 from __future__ import annotations
@@ -23,8 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection
+from asyncpg import Connection
 
 from bot.rules.answer_batch import ScoreKey, StreakKey, Tally, TopicKey
 from bot.rules.periods import ALL_TIME
@@ -50,19 +53,18 @@ class PostFacts:
     closes_at: datetime
 
 
-_FACTS = text("""
+_FACTS = """
     SELECT p.id, p.channel_id, c.workspace_id, w.platform, w.external_id, p.question_id,
            p.local_date, p.day IS NOT NULL, p.prev_post_id, p.closes_at
     FROM posts p
     JOIN channels c ON c.id = p.channel_id
     JOIN workspaces w ON w.id = c.workspace_id
-    WHERE p.id = ANY(CAST(:ids AS bigint[]))
-""")
+    WHERE p.id = ANY($1::bigint[])
+"""
 
 
-async def post_facts(conn: AsyncConnection, post_ids: Sequence[int]) -> list[PostFacts]:
-    rows = await conn.execute(_FACTS, {"ids": list(post_ids)})
-    return [PostFacts(*row) for row in rows]
+async def post_facts(conn: Connection, post_ids: Sequence[int]) -> list[PostFacts]:
+    return [PostFacts(*row) for row in await conn.fetch(_FACTS, list(post_ids))]
 
 
 @dataclass(frozen=True)
@@ -94,26 +96,28 @@ class Standing:
     streaks: dict[StreakKey, StreakState]
 
 
-# Columns of the one result set: kind, then a..e and s, t1, t2 by kind (see the SELECT list).
-_LOCK_AND_READ = text("""
+# One result set; the columns after `kind` mean, by kind:
+#   post:        a = id, s = status
+#   competition: a = id, b = workspace id, t1 = starts_at, t2 = ends_at
+#   user:        a = id, b = workspace id, s = external id
+#   streak:      a = user id, b = channel id, c = last_post_id, d = current, e = best
+_LOCK_AND_READ = """
 WITH
 asked AS (
     SELECT id, status FROM posts
-    WHERE id = ANY(CAST(:post_ids AS bigint[]))
+    WHERE id = ANY($1::bigint[])
     ORDER BY id
     FOR SHARE
 ),
 running AS (
     SELECT id, workspace_id, starts_at, ends_at FROM competitions
-    WHERE workspace_id = ANY(CAST(:workspace_ids AS bigint[])) AND NOT ended
-      AND starts_at <= CAST(:latest AS timestamptz) AND ends_at > CAST(:earliest AS timestamptz)
+    WHERE workspace_id = ANY($2::bigint[]) AND NOT ended
+      AND starts_at <= $4::timestamptz AND ends_at > $3::timestamptz
     ORDER BY id
     FOR SHARE
 ),
 clicks AS (
-    SELECT * FROM unnest(CAST(:workspace AS bigint[]), CAST(:external AS text[]),
-                         CAST(:name AS text[]), CAST(:post AS bigint[]),
-                         CAST(:channel AS bigint[]))
+    SELECT * FROM unnest($5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
         WITH ORDINALITY AS c(workspace_id, external_id, display_name, post_id, channel_id, ord)
 ),
 known AS (
@@ -143,9 +147,8 @@ added AS (
     WHERE users.display_name <> EXCLUDED.display_name AND EXCLUDED.display_name <> ''
     RETURNING id, workspace_id, external_id
 )
-SELECT 'post' AS kind, id AS a, CAST(NULL AS bigint) AS b, CAST(NULL AS bigint) AS c,
-       CAST(NULL AS int) AS d, CAST(NULL AS int) AS e, CAST(status AS text) AS s,
-       CAST(NULL AS timestamptz) AS t1, CAST(NULL AS timestamptz) AS t2
+SELECT 'post' AS kind, id AS a, NULL::bigint AS b, NULL::bigint AS c, NULL::int AS d,
+       NULL::int AS e, status::text AS s, NULL::timestamptz AS t1, NULL::timestamptz AS t2
 FROM asked
 UNION ALL
 SELECT 'competition', id, workspace_id, NULL, NULL, NULL, NULL, starts_at, ends_at FROM running
@@ -160,25 +163,20 @@ JOIN known k ON k.id = s.user_id
 JOIN (SELECT DISTINCT workspace_id, external_id, channel_id FROM clicks) pair
   ON pair.workspace_id = k.workspace_id AND pair.external_id = k.external_id
  AND pair.channel_id = s.channel_id
-""")
+"""
 
 
 async def lock_and_read(
-    conn: AsyncConnection, *, post_ids: Sequence[int], clicks: Sequence[Click],
+    conn: Connection, *, post_ids: Sequence[int], clicks: Sequence[Click],
     earliest: datetime, latest: datetime,
 ) -> Standing:
     """Statement 1. `post_ids`: every post of the batch; `clicks`: those that may record, in
     arrival order; competitions running at any instant in [earliest, latest] are returned."""
-    rows = await conn.execute(_LOCK_AND_READ, {
-        "post_ids": sorted(set(post_ids)),
-        "workspace_ids": sorted({c.workspace_id for c in clicks}),
-        "earliest": earliest, "latest": latest,
-        "workspace": [c.workspace_id for c in clicks],
-        "external": [c.external_id for c in clicks],
-        "name": [c.display_name for c in clicks],
-        "post": [c.post_id for c in clicks],
-        "channel": [c.channel_id for c in clicks],
-    })
+    rows = await conn.fetch(
+        _LOCK_AND_READ, sorted(set(post_ids)), sorted({c.workspace_id for c in clicks}),
+        earliest, latest, [c.workspace_id for c in clicks], [c.external_id for c in clicks],
+        [c.display_name for c in clicks], [c.post_id for c in clicks],
+        [c.channel_id for c in clicks])
     standing = Standing({}, [], {}, {})
     for kind, a, b, c, d, e, s, t1, t2 in rows:
         if kind == "post":
@@ -192,19 +190,18 @@ async def lock_and_read(
     return standing
 
 
-_USER_IDS = text("""
+_USER_IDS = """
     SELECT u.id, u.workspace_id, u.external_id
     FROM users u
-    JOIN unnest(CAST(:workspace AS bigint[]), CAST(:external AS text[])) AS k(workspace_id, external_id)
+    JOIN unnest($1::bigint[], $2::text[]) AS k(workspace_id, external_id)
       ON u.workspace_id = k.workspace_id AND u.external_id = k.external_id
-""")
+"""
 
 
-async def user_ids(conn: AsyncConnection, keys: Sequence[UserKey]) -> dict[UserKey, int]:
+async def user_ids(conn: Connection, keys: Sequence[UserKey]) -> dict[UserKey, int]:
     """Ids of users that statement 1 could not see: added by another transaction that
     committed after its snapshot was taken (rare; a new statement sees them)."""
-    rows = await conn.execute(_USER_IDS, {"workspace": [k[0] for k in keys],
-                                          "external": [k[1] for k in keys]})
+    rows = await conn.fetch(_USER_IDS, [k[0] for k in keys], [k[1] for k in keys])
     return {(workspace_id, external_id): user_id for user_id, workspace_id, external_id in rows}
 
 
@@ -218,26 +215,24 @@ class NewAnswer:
     answered_at: datetime
 
 
-_INSERT_ANSWERS = text("""
+_INSERT_ANSWERS = """
     INSERT INTO answers (post_id, user_id, choice, correct, points, answered_at)
-    SELECT * FROM unnest(CAST(:post AS bigint[]), CAST(:user AS bigint[]), CAST(:choice AS int[]),
-                         CAST(:correct AS boolean[]), CAST(:points AS int[]),
-                         CAST(:at AS timestamptz[]))
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::boolean[], $5::int[],
+                         $6::timestamptz[])
     ORDER BY 1, 2
     ON CONFLICT (post_id, user_id) DO NOTHING
     RETURNING post_id, user_id
-""")
+"""
 
 
-async def insert_answers(conn: AsyncConnection, answers: Sequence[NewAnswer]) -> set[AnswerKey]:
+async def insert_answers(conn: Connection, answers: Sequence[NewAnswer]) -> set[AnswerKey]:
     """Statement 2: the (post, user) pairs actually inserted; the others were answered before."""
     if not answers:
         return set()
-    rows = await conn.execute(_INSERT_ANSWERS, {
-        "post": [a.post_id for a in answers], "user": [a.user_id for a in answers],
-        "choice": [a.choice for a in answers], "correct": [a.correct for a in answers],
-        "points": [a.points for a in answers], "at": [a.answered_at for a in answers],
-    })
+    rows = await conn.fetch(
+        _INSERT_ANSWERS, [a.post_id for a in answers], [a.user_id for a in answers],
+        [a.choice for a in answers], [a.correct for a in answers], [a.points for a in answers],
+        [a.answered_at for a in answers])
     return {(post_id, user_id) for post_id, user_id in rows}
 
 
@@ -255,13 +250,11 @@ class Written:
     previous: dict[AnswerKey, tuple[int, int]]  # (post id, user id) -> (choice, points)
 
 
-_WRITE_AGGREGATES = text("""
+_WRITE_AGGREGATES = """
 WITH
 moved AS (
-    SELECT * FROM unnest(CAST(:s_channel AS bigint[]), CAST(:s_user AS bigint[]),
-                         CAST(:s_current AS int[]), CAST(:s_best AS int[]),
-                         CAST(:s_last AS bigint[]), CAST(:e_current AS int[]),
-                         CAST(:e_best AS int[]), CAST(:e_last AS bigint[]))
+    SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::bigint[],
+                         $6::int[], $7::int[], $8::bigint[])
         AS m(channel_id, user_id, current, best, last_post_id, e_current, e_best, e_last)
 ),
 streaks_written AS (
@@ -280,9 +273,8 @@ streaks_written AS (
 ),
 scores_written AS (
     INSERT INTO scores (workspace_id, period, user_id, points, answered, correct)
-    SELECT * FROM unnest(CAST(:b_workspace AS bigint[]), CAST(:b_period AS text[]),
-                         CAST(:b_user AS bigint[]), CAST(:b_points AS int[]),
-                         CAST(:b_answered AS int[]), CAST(:b_correct AS int[]))
+    SELECT * FROM unnest($9::bigint[], $10::text[], $11::bigint[], $12::int[], $13::int[],
+                         $14::int[])
     ORDER BY 1, 2, 3
     ON CONFLICT (workspace_id, period, user_id) DO UPDATE
     SET points = scores.points + EXCLUDED.points,
@@ -292,63 +284,58 @@ scores_written AS (
 ),
 topics_written AS (
     INSERT INTO topic_scores (workspace_id, user_id, topic, answered, correct)
-    SELECT * FROM unnest(CAST(:t_workspace AS bigint[]), CAST(:t_user AS bigint[]),
-                         CAST(:t_topic AS text[]), CAST(:t_answered AS int[]),
-                         CAST(:t_correct AS int[]))
+    SELECT * FROM unnest($15::bigint[], $16::bigint[], $17::text[], $18::int[], $19::int[])
     ORDER BY 1, 2, 3
     ON CONFLICT (workspace_id, user_id, topic) DO UPDATE
     SET answered = topic_scores.answered + EXCLUDED.answered,
         correct = topic_scores.correct + EXCLUDED.correct
     RETURNING 1
 )
-SELECT 'streak' AS kind, channel_id AS a, user_id AS b, CAST(NULL AS int) AS c,
-       CAST(NULL AS int) AS d
+SELECT 'streak' AS kind, channel_id AS a, user_id AS b, NULL::int AS c, NULL::int AS d
 FROM streaks_written
 UNION ALL
 SELECT 'total', workspace_id, user_id, points, NULL FROM scores_written
-WHERE period = CAST(:all AS text)
+WHERE period = $20::text
 UNION ALL
 SELECT 'topics', count(*), NULL, NULL, NULL FROM topics_written
 UNION ALL
 SELECT 'total', s.workspace_id, s.user_id, s.points, NULL
 FROM scores s
-JOIN unnest(CAST(:r_workspace AS bigint[]), CAST(:r_user AS bigint[])) AS r(workspace_id, user_id)
+JOIN unnest($21::bigint[], $22::bigint[]) AS r(workspace_id, user_id)
   ON s.workspace_id = r.workspace_id AND s.user_id = r.user_id
-WHERE s.period = CAST(:all AS text)
+WHERE s.period = $20::text
 UNION ALL
 SELECT 'previous', a.post_id, a.user_id, a.choice, a.points
 FROM answers a
-JOIN unnest(CAST(:p_post AS bigint[]), CAST(:p_user AS bigint[])) AS p(post_id, user_id)
+JOIN unnest($23::bigint[], $24::bigint[]) AS p(post_id, user_id)
   ON a.post_id = p.post_id AND a.user_id = p.user_id
-""")
+"""
 
 
 async def write_aggregates(
-    conn: AsyncConnection, *, streaks: Sequence[StreakWrite],
+    conn: Connection, *, streaks: Sequence[StreakWrite],
     scores: Sequence[tuple[ScoreKey, Tally]], topics: Sequence[tuple[TopicKey, Tally]],
     totals_of: Sequence[tuple[int, int]], previous_of: Sequence[AnswerKey],
 ) -> Written:
     """Statement 3. `totals_of`: (workspace, user) pairs whose total is wanted although this
     batch adds nothing to it; `previous_of`: repeated clicks whose earlier answer is wanted."""
     streaks = sorted(streaks, key=lambda w: w.key)
-    rows = await conn.execute(_WRITE_AGGREGATES, {
-        "s_channel": [w.key[0] for w in streaks], "s_user": [w.key[1] for w in streaks],
-        "s_current": [w.state.current for w in streaks],
-        "s_best": [w.state.best for w in streaks],
-        "s_last": [w.state.last_post_id for w in streaks],
-        "e_current": [w.expected.current if w.expected else None for w in streaks],
-        "e_best": [w.expected.best if w.expected else None for w in streaks],
-        "e_last": [w.expected.last_post_id if w.expected else None for w in streaks],
-        "b_workspace": [k[0] for k, _ in scores], "b_period": [k[1] for k, _ in scores],
-        "b_user": [k[2] for k, _ in scores], "b_points": [t.points for _, t in scores],
-        "b_answered": [t.answered for _, t in scores], "b_correct": [t.correct for _, t in scores],
-        "t_workspace": [k[0] for k, _ in topics], "t_user": [k[1] for k, _ in topics],
-        "t_topic": [k[2] for k, _ in topics], "t_answered": [t.answered for _, t in topics],
-        "t_correct": [t.correct for _, t in topics],
-        "all": ALL_TIME,
-        "r_workspace": [k[0] for k in totals_of], "r_user": [k[1] for k in totals_of],
-        "p_post": [k[0] for k in previous_of], "p_user": [k[1] for k in previous_of],
-    })
+    rows = await conn.fetch(
+        _WRITE_AGGREGATES,
+        [w.key[0] for w in streaks], [w.key[1] for w in streaks],
+        [w.state.current for w in streaks], [w.state.best for w in streaks],
+        [w.state.last_post_id for w in streaks],
+        [w.expected.current if w.expected else None for w in streaks],
+        [w.expected.best if w.expected else None for w in streaks],
+        [w.expected.last_post_id if w.expected else None for w in streaks],
+        [k[0] for k, _ in scores], [k[1] for k, _ in scores], [k[2] for k, _ in scores],
+        [t.points for _, t in scores], [t.answered for _, t in scores],
+        [t.correct for _, t in scores],
+        [k[0] for k, _ in topics], [k[1] for k, _ in topics], [k[2] for k, _ in topics],
+        [t.answered for _, t in topics], [t.correct for _, t in topics],
+        ALL_TIME,
+        [k[0] for k in totals_of], [k[1] for k in totals_of],
+        [k[0] for k in previous_of], [k[1] for k in previous_of])
     written = Written(set(), {}, {})
     for kind, a, b, c, d in rows:
         if kind == "streak":

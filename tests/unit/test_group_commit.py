@@ -51,6 +51,15 @@ async def test_arrivals_during_busy_slots_wait_and_leave_together() -> None:
     assert work.batches == [["first"], ["late0", "late1", "late2"]]
 
 
+async def test_a_crowd_is_shared_among_free_slots_in_parts_of_a_minimum() -> None:
+    work = Ledger()
+    group = GroupCommit(work, max_in_flight=2, min_share=4)
+    await asyncio.gather(*(group.submit(str(i)) for i in range(10)))
+    assert [len(b) for b in work.batches] == [5, 5]
+    await asyncio.gather(*(group.submit(str(i)) for i in range(6)))
+    assert [len(b) for b in work.batches[2:]] == [4, 2]
+
+
 async def test_batches_never_exceed_the_maximum() -> None:
     work = Ledger()
     group = GroupCommit(work, max_batch=4, max_in_flight=1)

@@ -23,6 +23,8 @@ Session = AsyncSession
 # SQLSTATEs that mean the server went away or is not taking connections: class 08 (connection
 # exception) and 57P01-57P03 (terminated by an administrator, crash shutdown, starting up).
 _GONE_STATES = ("08", "57P01", "57P02", "57P03")
+CONNECT_TIMEOUT = 10.0
+MAX_DEAD_IN_POOL = 31  # pool_size + max_overflow + 1: every pooled connection, then a new one
 
 
 class Database:
@@ -44,11 +46,19 @@ class Database:
         """One transaction on the driver's own connection (asyncpg), taken from the pool.
 
         For a few set-based statements run very often (the answer batches), where SQLAlchemy's
-        work per statement would cost more than the statement. PostgreSQL only. A connection
-        that turns out dead is invalidated, so the pool never hands it out again."""
+        work per statement would cost more than the statement. PostgreSQL only.
+
+        A pooled connection that the server already closed (a restart, a terminated backend,
+        a cut network: the driver has seen the socket close) is replaced before use, at no
+        cost; one that dies during the work is invalidated, so the pool never hands it out
+        again, and the caller decides whether to retry (see is_disconnect)."""
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            assert driver is not None
+            for _ in range(MAX_DEAD_IN_POOL):
+                if not driver.is_closed():
+                    break
+                await conn.invalidate()  # the next use checks out another connection
+                driver = (await conn.get_raw_connection()).driver_connection
             try:
                 async with driver.transaction():
                     yield driver
@@ -83,8 +93,11 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
         return engine
     # No pre-ping: it cost three round trips per checkout. A connection that died in the pool
     # fails its first statement instead; SQLAlchemy then recycles every older pooled connection,
-    # and the answer path retries once (see is_disconnect).
-    return create_async_engine(url, pool_size=10, max_overflow=20, **kwargs)
+    # and the answer path retries once (see is_disconnect). A server that does not answer at
+    # all fails a connect in CONNECT_TIMEOUT seconds rather than asyncpg's 60.
+    connect_args = {"timeout": CONNECT_TIMEOUT, **kwargs.pop("connect_args", {})}
+    return create_async_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args,
+                               **kwargs)
 
 
 def is_disconnect(exc: BaseException) -> bool:

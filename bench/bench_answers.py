@@ -27,8 +27,10 @@ marked sent, as the Dispatcher would. Load model: /work/shared/CONVENTIONS.md.
    that this process and the PostgreSQL backends serving the bench database used (from
    /proc/PID/stat), per answer or row.
 3. round trips: a burst of 200 through an engine whose asyncpg connections count every message
-   exchange (BEGIN/COMMIT, statement preparation) and SQLAlchemy's before_cursor_execute event
-   (the statements): round trips per batch and per answer, and the wire log of one batch.
+   exchange (BEGIN/COMMIT and the batch statements, which run on the driver's connection) and
+   SQLAlchemy's before_cursor_execute event (statements through SQLAlchemy, if any): round trips
+   per batch and per answer, and the wire log of one batch. Statements are already prepared on
+   the connection (asyncpg's statement cache), as in a running bot.
 
 Batch sizes seen are reported for every phase (from StudyService.answer_batch_stats()).
 """
@@ -333,6 +335,10 @@ class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
         self._note(f"[asyncpg fetchrow] {query.strip()}")
         return await super().fetchrow(query, *args, **kwargs)
 
+    async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(f"[asyncpg fetch] {' '.join(query.split())}")
+        return await super().fetch(query, *args, **kwargs)
+
     async def prepare(self, query: str, *args: Any, **kwargs: Any) -> Any:
         self._note(f"[asyncpg prepare] {' '.join(query.split())[:90]}")
         return await super().prepare(query, *args, **kwargs)
@@ -373,10 +379,9 @@ async def round_trips(url: str, service: StudyService, users: int) -> dict[str, 
     finally:
         await db.dispose()
     prepares = sum(1 for line in log if line.startswith("[asyncpg prepare]"))
-    # One batch's exchanges, from a BEGIN to its COMMIT (the statement event fires before the
-    # adapter's lazy BEGIN, so a batch's first statement is logged just before it).
-    first = next(i for i, line in enumerate(log) if line.startswith("[statement]"))
-    end = next(i for i, line in enumerate(log) if "COMMIT" in line)
+    # One batch's exchanges, from its BEGIN to its COMMIT.
+    first = next(i for i, line in enumerate(log) if "BEGIN" in line)
+    end = next(i for i, line in enumerate(log) if "COMMIT" in line and i > first)
     return {"log": log[first:end + 1], "round_trips": len(log) - prepares, "prepares": prepares,
             "answers": users, "batches": batches}
 
@@ -474,10 +479,8 @@ async def run(args: argparse.Namespace) -> int:
         b = rt["batches"]
         print(f"   {rt['round_trips']} round trips for {rt['answers']} answers in {b.batches} "
               f"batches: {rt['round_trips'] / b.batches:.1f} per batch, "
-              f"{rt['round_trips'] / rt['answers']:.2f} per answer ({rt['prepares']} statement "
-              f"preparations on top); {describe(b)}")
-        print("   one batch on the wire (the statement event fires before the adapter's lazy "
-              "BEGIN, so the first statement is listed before it):")
+              f"{rt['round_trips'] / rt['answers']:.2f} per answer; {describe(b)}")
+        print("   one batch on the wire:")
         for number, line in enumerate(rt["log"], 1):
             print(f"   {number:2d}. {line[:160]}")
     finally:

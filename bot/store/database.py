@@ -59,11 +59,21 @@ class Database:
                     break
                 await conn.invalidate()  # the next use checks out another connection
                 driver = (await conn.get_raw_connection()).driver_connection
+            # BEGIN and the setting travel in one message. Generic plans: PostgreSQL would
+            # otherwise plan the aggregate statement afresh for every batch (its estimate for
+            # arrays of unknown length favours custom plans), which cost more than running it.
             try:
-                async with driver.transaction():
-                    yield driver
+                await driver.execute("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan")
+                yield driver
+                await driver.execute("COMMIT")
             except BaseException as exc:
-                if driver.is_closed() or is_disconnect(exc):
+                clean = not (driver.is_closed() or is_disconnect(exc))
+                if clean:
+                    try:
+                        await driver.execute("ROLLBACK")
+                    except BaseException:
+                        clean = False
+                if not clean:
                     await conn.invalidate()
                 raise
 

@@ -1,6 +1,7 @@
 """Answers under load: StudyService.answer in a burst, at saturation, and its round trips.
 
-Run: .venv/bin/python bench/bench_answers.py [--users 200,1000] [--concurrency 16] [--seconds 10]
+Run: .venv/bin/python bench/bench_answers.py [--users 200,1000] [--concurrency 16,64] [--seconds 10]
+         [--rounds 5]
          [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
 The database is a throwaway of its own beside the one in the URL (created, migrated with
@@ -23,7 +24,8 @@ marked sent, as the Dispatcher would. Load model: /work/shared/CONVENTIONS.md.
    floor, in the same run and on the same table:
    C clients, each holding one connection of an asyncpg pool of size C, running
    `INSERT INTO answers (...) VALUES (...) ON CONFLICT DO NOTHING` (one round trip, autocommit)
-   with rows valid for the foreign keys. Target: answers/s >= 0.5 x floor. For both, the CPU
+   with rows valid for the foreign keys. The two alternate in R rounds of S/R seconds each, so
+   both see the same machine. Target: answers/s >= 0.5 x floor. For both, the CPU
    that this process and the PostgreSQL backends serving the bench database used (from
    /proc/PID/stat), per answer or row.
 3. round trips: a burst of 200 through an engine whose asyncpg connections count every message
@@ -44,6 +46,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -227,8 +230,7 @@ async def verify_burst(db: Database, card: QuestionCard, users: int, returned: i
 
 
 async def saturation(service: StudyService, url: str, cards: list[QuestionCard],
-                     concurrency: int, seconds: float) -> dict[str, Any]:
-    counter = iter(range(len(cards) * USERS_PER_POST))
+                     counter: Iterator[int], concurrency: int, seconds: float) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[BaseException] = []
     deadline = time.perf_counter() + seconds
@@ -254,9 +256,9 @@ async def saturation(service: StudyService, url: str, cards: list[QuestionCard],
             await asyncio.gather(*(client() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
     return {"answers": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed,
-            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
-            "errors": errors, "cpu": cpu, "pg": pg.seconds,
-            "lag_p99": percentile(lag.samples, 0.99), "batches": batches_since(service, before)}
+            "latencies": latencies, "errors": errors, "cpu": cpu.process * elapsed,
+            "machine": cpu.machine, "pg": pg.seconds, "lag": lag.samples,
+            "batches": batches_since(service, before)}
 
 
 async def floor_rows(db: Database, channel_id: int) -> tuple[list[int], list[int]]:
@@ -280,12 +282,12 @@ async def floor_rows(db: Database, channel_id: int) -> tuple[list[int], list[int
     return users, posts
 
 
-async def floor(url: str, users: list[int], posts: list[int], concurrency: int,
-                seconds: float) -> dict[str, Any]:
-    pool = await asyncpg.create_pool(plain_dsn(url), min_size=concurrency, max_size=concurrency)
-    statement = ("INSERT INTO answers (post_id, user_id, choice, correct, points, answered_at) "
-                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
-    counter = iter(range(len(users) * len(posts)))
+FLOOR_INSERT = ("INSERT INTO answers (post_id, user_id, choice, correct, points, answered_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
+
+
+async def floor(url: str, pool: asyncpg.Pool, users: list[int], posts: list[int],
+                counter: Iterator[int], concurrency: int, seconds: float) -> dict[str, Any]:
     done = [0]
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
@@ -296,23 +298,33 @@ async def floor(url: str, users: list[int], posts: list[int], concurrency: int,
                 if time.perf_counter() >= deadline:
                     return
                 start = time.perf_counter()
-                await conn.execute(statement, posts[n // len(users)], users[n % len(users)],
+                await conn.execute(FLOOR_INSERT, posts[n // len(users)], users[n % len(users)],
                                    n % 4, n % 4 == 0, 10 if n % 4 == 0 else 0,
                                    dt.datetime.now(dt.UTC))
                 latencies.append(time.perf_counter() - start)
                 done[0] += 1
 
-    try:
-        start = time.perf_counter()
-        async with BackendCpu(plain_dsn(url)) as pg:
-            with CpuMeter() as cpu:
-                await asyncio.gather(*(client() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    finally:
-        await pool.close()
-    return {"answers": done[0], "seconds": elapsed, "rate": done[0] / elapsed, "cpu": cpu,
-            "pg": pg.seconds, "p50": percentile(latencies, 0.5),
-            "p99": percentile(latencies, 0.99)}
+    start = time.perf_counter()
+    async with BackendCpu(plain_dsn(url)) as pg:
+        with CpuMeter() as cpu:
+            await asyncio.gather(*(client() for _ in range(concurrency)))
+    elapsed = time.perf_counter() - start
+    return {"answers": done[0], "seconds": elapsed, "rate": done[0] / elapsed,
+            "latencies": latencies, "cpu": cpu.process * elapsed, "machine": cpu.machine,
+            "pg": pg.seconds}
+
+
+def combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one side taken together."""
+    answers = sum(r["answers"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    latencies = [x for r in rounds for x in r["latencies"]]
+    return {"answers": answers, "seconds": seconds, "rate": answers / seconds,
+            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
+            "cpu": sum(r["cpu"] for r in rounds), "pg": sum(r["pg"] for r in rounds),
+            "machine": sum(r["machine"] * r["seconds"] for r in rounds) / seconds,
+            "errors": [e for r in rounds for e in r.get("errors", [])],
+            "lag_p99": percentile([x for r in rounds for x in r.get("lag", [])], 0.99)}
 
 
 # ---- 3. round trips ------------------------------------------------------------------------
@@ -417,7 +429,7 @@ async def run(args: argparse.Namespace) -> int:
     met = True
     try:
         await migrations.upgrade(db.engine)
-        await warm(service, args.concurrency)
+        await warm(service, max(args.concurrency))
         await tidy(db)
         print(f"database: {make_url(url).get_backend_name()}  pool: {db.engine.pool.size()} + "
               f"overflow  users: {args.users}  concurrency: {args.concurrency}  seconds: "
@@ -453,26 +465,50 @@ async def run(args: argparse.Namespace) -> int:
                 select(Post.channel_id).where(Post.id == cards[0].post_id))).scalar_one()
         floor_users, floor_posts = await floor_rows(db, floor_channel)
         await tidy(db)
-        sat = await saturation(service, url, cards, args.concurrency, args.seconds)
-        await tidy(db)
-        flo = await floor(url, floor_users, floor_posts, args.concurrency, args.seconds)
-        ratio = sat["rate"] / flo["rate"]
-        met &= ratio >= 0.5 and not sat["errors"]
-        print(f"   StudyService.answer: {sat['answers']} in {sat['seconds']:.2f} s = "
-              f"{sat['rate']:.0f} answers/s; call p50 {ms(sat['p50'])} ms, p99 "
-              f"{ms(sat['p99'])} ms; errors {len(sat['errors'])}; loop lag p99 "
-              f"{ms(sat['lag_p99'])} ms; CPU {sat['cpu']}")
-        print(f"   batches: {describe(sat['batches'])}")
-        print(f"   per answer: bot process {per_answer(sat['cpu'].process * sat['seconds'], sat['answers'])}"
-              f" CPU, PostgreSQL backends {per_answer(sat['pg'], sat['answers'])} CPU")
-        if sat["errors"]:
-            print(f"   first error: {sat['errors'][0]!r}")
-        print(f"   floor (asyncpg INSERT ... ON CONFLICT DO NOTHING, pool {args.concurrency}): "
-              f"{flo['answers']} in {flo['seconds']:.2f} s = {flo['rate']:.0f} rows/s; p50 "
-              f"{ms(flo['p50'])} ms, p99 {ms(flo['p99'])} ms; CPU {flo['cpu']}")
-        print(f"   per row: bench process {per_answer(flo['cpu'].process * flo['seconds'], flo['answers'])}"
-              f" CPU, PostgreSQL backends {per_answer(flo['pg'], flo['answers'])} CPU")
-        print(f"   ratio {ratio:.3f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT MET'})")
+        # Every (post, user) pair answered once over all the runs, on both sides.
+        sat_counter = iter(range(len(cards) * USERS_PER_POST))
+        floor_counter = iter(range(len(floor_users) * len(floor_posts)))
+        for concurrency in args.concurrency:
+            # Alternating rounds, so that both sides see the same machine: other sessions
+            # share it, and its load changes from one second to the next.
+            pool = await asyncpg.create_pool(plain_dsn(url), min_size=concurrency,
+                                             max_size=concurrency)
+            sat_rounds: list[dict[str, Any]] = []
+            floor_rounds: list[dict[str, Any]] = []
+            before = snapshot(service)
+            try:
+                for _ in range(args.rounds):
+                    sat_rounds.append(await saturation(service, url, cards, sat_counter,
+                                                       concurrency, args.seconds / args.rounds))
+                    floor_rounds.append(await floor(url, pool, floor_users, floor_posts,
+                                                    floor_counter, concurrency,
+                                                    args.seconds / args.rounds))
+            finally:
+                await pool.close()
+            batches = batches_since(service, before)
+            sat, flo = combined(sat_rounds), combined(floor_rounds)
+            ratio = sat["rate"] / flo["rate"]
+            ratios = sorted(a["rate"] / b["rate"] for a, b in zip(sat_rounds, floor_rounds, strict=True))
+            met &= ratio >= 0.5 and not sat["errors"]
+            print(f"   C = {concurrency}: {args.rounds} alternating rounds of "
+                  f"{args.seconds / args.rounds:g} s each side")
+            print(f"   StudyService.answer: {sat['answers']} in {sat['seconds']:.2f} s = "
+                  f"{sat['rate']:.0f} answers/s; call p50 {ms(sat['p50'])} ms, p99 "
+                  f"{ms(sat['p99'])} ms; errors {len(sat['errors'])}; loop lag p99 "
+                  f"{ms(sat['lag_p99'])} ms; machine {sat['machine']:.2f} of {os.cpu_count()} cores")
+            print(f"   batches: {describe(batches)}")
+            print(f"   per answer: bot process {per_answer(sat['cpu'], sat['answers'])} CPU, "
+                  f"PostgreSQL backends {per_answer(sat['pg'], sat['answers'])} CPU")
+            if sat["errors"]:
+                print(f"   first error: {sat['errors'][0]!r}")
+            print(f"   floor (asyncpg INSERT ... ON CONFLICT DO NOTHING, pool {concurrency}): "
+                  f"{flo['answers']} in {flo['seconds']:.2f} s = {flo['rate']:.0f} rows/s; p50 "
+                  f"{ms(flo['p50'])} ms, p99 {ms(flo['p99'])} ms; machine {flo['machine']:.2f}")
+            print(f"   per row: bench process {per_answer(flo['cpu'], flo['answers'])} CPU, "
+                  f"PostgreSQL backends {per_answer(flo['pg'], flo['answers'])} CPU")
+            print(f"   ratio {ratio:.3f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT MET'}); "
+                  f"per round {', '.join(f'{r:.2f}' for r in ratios)} (sorted)")
+            print(f"   load average after: {os.getloadavg()[0]:.2f}")
 
         print(f"3. round trips in a burst of {args.round_trip_users} (1 s, open loop, warm caches)")
         rt = await round_trips(url, service, args.round_trip_users)
@@ -494,8 +530,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=lambda s: [int(v) for v in s.split(",")],
                         default=[200, 1000], help="burst sizes, comma-separated")
-    parser.add_argument("--concurrency", type=int, default=16, help="saturation clients")
-    parser.add_argument("--seconds", type=float, default=10.0, help="saturation duration")
+    parser.add_argument("--concurrency", type=lambda s: [int(v) for v in s.split(",")],
+                        default=[16, 64], help="saturation clients, comma-separated values")
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="saturation duration, and as long for the floor")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating saturation/floor rounds the seconds are split into")
     parser.add_argument("--posts", type=int, default=60,
                         help=f"posts made for saturation ({USERS_PER_POST} answers each)")
     parser.add_argument("--round-trip-users", type=int, default=200,

@@ -120,11 +120,15 @@ clicks AS (
     SELECT * FROM unnest($5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
         WITH ORDINALITY AS c(workspace_id, external_id, display_name, post_id, channel_id, ord)
 ),
+-- One index lookup per user of the batch, however large the table: a plain join let the
+-- planner scan every user (LIMIT 1, true of a unique key, keeps the subquery from being
+-- flattened into such a join).
 known AS (
     SELECT u.id, u.workspace_id, u.external_id, u.display_name
-    FROM users u
-    JOIN (SELECT DISTINCT workspace_id, external_id FROM clicks) k
-      ON u.workspace_id = k.workspace_id AND u.external_id = k.external_id
+    FROM (SELECT DISTINCT workspace_id, external_id FROM clicks) k
+    CROSS JOIN LATERAL (
+        SELECT id, workspace_id, external_id, display_name FROM users
+        WHERE workspace_id = k.workspace_id AND external_id = k.external_id LIMIT 1) u
 ),
 -- A user's name is the last non-empty one among the batch's clicks on posts not closed,
 -- as if they had been recorded one by one.
@@ -158,11 +162,11 @@ UNION ALL
 SELECT 'user', id, workspace_id, NULL, NULL, NULL, external_id, NULL, NULL FROM known
 UNION ALL
 SELECT 'streak', s.user_id, s.channel_id, s.last_post_id, s.current, s.best, NULL, NULL, NULL
-FROM streaks s
-JOIN known k ON k.id = s.user_id
-JOIN (SELECT DISTINCT workspace_id, external_id, channel_id FROM clicks) pair
-  ON pair.workspace_id = k.workspace_id AND pair.external_id = k.external_id
- AND pair.channel_id = s.channel_id
+FROM (SELECT DISTINCT workspace_id, external_id, channel_id FROM clicks) pair
+JOIN known k ON k.workspace_id = pair.workspace_id AND k.external_id = pair.external_id
+CROSS JOIN LATERAL (
+    SELECT user_id, channel_id, last_post_id, current, best FROM streaks
+    WHERE channel_id = pair.channel_id AND user_id = k.id LIMIT 1) s
 """
 
 

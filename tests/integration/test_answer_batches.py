@@ -140,15 +140,44 @@ async def test_a_streak_moved_by_another_instance_meanwhile_is_not_overwritten(
     assert await scalar(db, select(func.count()).select_from(Answer)) == 3
 
 
-async def _wait_for_a_lock_wait(db: Database) -> None:
-    """Until some backend of this database waits for a row lock (bounded: 10 s)."""
+async def test_a_close_waits_for_the_batch_in_flight_and_its_tally_includes_it(
+    pg_service: StudyService,
+) -> None:
+    """The batch locks its posts FOR SHARE: a close that comes while the batch is writing
+    waits for it, so the closing tally counts every answer that was accepted."""
+    card = await pg_service.post_now(ADMIN, CHANNEL, "k8s.q.one")
+    extra = await pg_service.post_now(ADMIN, CHANNEL, "k8s.q.two")
+    await pg_service.answer(member("bea"), extra.post_id, 0)  # bea has board rows now
+    db = pg_service.db
+    async with db.engine.connect() as blocker:
+        # Hold bea's board row: the batch will wait in its last statement, post locked.
+        await blocker.execute(text(
+            "SELECT 1 FROM scores s JOIN users u ON u.id = s.user_id "
+            "WHERE u.external_id = 'U-bea' FOR UPDATE OF s"))
+        answering = asyncio.ensure_future(pg_service.answer(member("bea"), card.post_id, 1))
+        await _wait_for_a_lock_wait(db)
+        closing = asyncio.ensure_future(pg_service.close_post(card.post_id))
+        await _wait_for_a_lock_wait(db, waiters=2, required=False)
+        assert not closing.done()  # the close waits for the batch
+        await blocker.rollback()
+    answered = await answering
+    closed = await closing
+    assert answered.points == 10
+    assert closed is not None
+    assert closed.answered == 1
+    assert closed.correct_users == ("bea",)
+
+
+async def _wait_for_a_lock_wait(db: Database, waiters: int = 1, required: bool = True) -> None:
+    """Until `waiters` backends of this database wait for a lock (bounded: 10 s)."""
     async with db.engine.connect() as watcher:
         for _ in range(1000):
             waiting = (await watcher.execute(text(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                 "AND wait_event_type = 'Lock'"))).scalar_one()
             await watcher.rollback()
-            if waiting:
+            if waiting >= waiters:
                 return
             await asyncio.sleep(0.01)
-    raise AssertionError("the batch never waited for the other transaction's row lock")
+    if required:
+        raise AssertionError("no transaction ever waited for the other one's row lock")

@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,7 +24,6 @@ Session = AsyncSession
 # exception) and 57P01-57P03 (terminated by an administrator, crash shutdown, starting up).
 _GONE_STATES = ("08", "57P01", "57P02", "57P03")
 CONNECT_TIMEOUT = 10.0
-MAX_DEAD_IN_POOL = 31  # pool_size + max_overflow + 1: every pooled connection, then a new one
 
 
 class Database:
@@ -48,17 +47,12 @@ class Database:
         For a few set-based statements run very often (the answer batches), where SQLAlchemy's
         work per statement would cost more than the statement. PostgreSQL only.
 
-        A pooled connection that the server already closed (a restart, a terminated backend,
-        a cut network: the driver has seen the socket close) is replaced before use, at no
-        cost; one that dies during the work is invalidated, so the pool never hands it out
-        again, and the caller decides whether to retry (see is_disconnect)."""
+        A pooled connection that the server already closed is replaced at checkout (see
+        create_engine); one that dies during the work is invalidated, so the pool never hands
+        it out again, and the caller decides whether to retry (see is_disconnect)."""
         async with self.engine.connect() as conn:
             driver = (await conn.get_raw_connection()).driver_connection
-            for _ in range(MAX_DEAD_IN_POOL):
-                if not driver.is_closed():
-                    break
-                await conn.invalidate()  # the next use checks out another connection
-                driver = (await conn.get_raw_connection()).driver_connection
+            assert driver is not None
             # BEGIN and the setting travel in one message. Generic plans: PostgreSQL would
             # otherwise plan the aggregate statement afresh for every batch (its estimate for
             # arrays of unknown length favours custom plans), which cost more than running it.
@@ -101,13 +95,25 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
             cursor.close()
 
         return engine
-    # No pre-ping: it cost three round trips per checkout. A connection that died in the pool
-    # fails its first statement instead; SQLAlchemy then recycles every older pooled connection,
-    # and the answer path retries once (see is_disconnect). A server that does not answer at
-    # all fails a connect in CONNECT_TIMEOUT seconds rather than asyncpg's 60.
+    # No pre-ping: it cost three round trips per checkout. A connection the server closed is
+    # replaced at checkout for free (below); one that dies silently fails its first statement,
+    # SQLAlchemy then recycles every older pooled connection, and the answer path retries once
+    # (see is_disconnect). A server that does not answer at all fails a connect in
+    # CONNECT_TIMEOUT seconds rather than asyncpg's 60.
     connect_args = {"timeout": CONNECT_TIMEOUT, **kwargs.pop("connect_args", {})}
-    return create_async_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args,
-                               **kwargs)
+    engine = create_async_engine(url, pool_size=10, max_overflow=20, connect_args=connect_args,
+                                 **kwargs)
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _replace_closed(_dbapi_connection: Any, _record: Any, proxy: Any) -> None:
+        # The server closed this connection while it sat in the pool (a restart, a terminated
+        # backend, a reset network) and the driver has seen the socket close: no round trip
+        # needed to know. SQLAlchemy then reconnects it and recycles every older one.
+        driver = proxy.driver_connection
+        if driver is not None and driver.is_closed():
+            raise InvalidatePoolError("closed by the server")
+
+    return engine
 
 
 def is_disconnect(exc: BaseException) -> bool:

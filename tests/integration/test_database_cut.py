@@ -169,3 +169,28 @@ async def test_backends_terminated_by_the_server_twice_in_a_burst_lose_no_click(
     await service.close()
     assert not [r for r in results if isinstance(r, Exception)], results
     assert await count(pg_database, select(func.count()).select_from(Answer)) == 120
+
+
+async def test_commands_work_at_once_after_the_server_closed_every_pooled_connection(
+    pg_database: Database, engine_catalog: Catalog, engine_index: SearchIndex, clock
+) -> None:
+    """No pre-ping, yet no "Sorry" for the first command after a restart: a connection that the
+    server closed is replaced when it is checked out, at no round trip."""
+    service = StudyService(pg_database, engine_catalog, engine_index, clock)
+    card = await service.post_now(ADMIN, CHANNEL, "k8s.q.one")
+    await answer_all(service, card.post_id, users("w", 5))
+    # Several pooled connections, as a busy bot has.
+    await asyncio.gather(*(service.leaderboard(users("w", 1)[0], "all") for _ in range(5)))
+    operator = create_engine(pg_database.engine.url.render_as_string(hide_password=False))
+    try:
+        async with operator.connect() as admin:
+            killed = (await admin.execute(text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))).scalar()
+    finally:
+        await operator.dispose()
+    assert killed >= 2
+    await asyncio.sleep(0.1)  # the backends' goodbyes reach the client
+    board = await service.leaderboard(users("w", 1)[0], "all")
+    assert len(board.rows) == 5
+    assert (await service.close_post(card.post_id)) is not None

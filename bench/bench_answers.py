@@ -1,30 +1,40 @@
 """Answers under load: StudyService.answer in a burst, at saturation, and its round trips.
 
-Run: .venv/bin/python bench/bench_answers.py [--users 200,1000] [--concurrency 16] [--seconds 10]
+Run: .venv/bin/python bench/bench_answers.py [--users 200,1000] [--concurrency 16,64] [--seconds 10]
+         [--rounds 5]
          [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
 The database is a throwaway of its own beside the one in the URL (created, migrated with
-bot.store.migrations.upgrade, dropped at the end). The service is built as bot/app.py builds it:
-the bundled content, SearchIndex.build, Database(create_engine(url)) (pool_size 10, overflow 20,
-pre-ping) and StudyService with the real clock. Questions are posted with `post_now` by an admin
-and marked sent, as the Dispatcher would. Load model: /work/shared/CONVENTIONS.md.
+bot.store.migrations.upgrade, dropped at the end). The service is built as bot/bootstrap.py builds
+it: the bundled content, SearchIndex.build, Database(create_engine(url)) (pool_size 10, overflow
+20, no pre-ping) and StudyService with the real clock, so answers group-commit (AnswerBatching
+defaults: batches of up to 200, 2 in flight). Questions are posted with `post_now` by an admin and
+marked sent, as the Dispatcher would. Load model: /work/shared/CONVENTIONS.md.
 
 1. burst (open loop): for each N in --users, a fresh post and N new users whose answer calls
    *arrive* evenly over one second (call i is started at t0 + i/N whether or not earlier calls
-   have finished). Latency = completion - scheduled arrival, so time spent queueing for a pooled
-   connection or for the event loop counts. Target p99 < 50 ms. Afterwards the database must hold
-   exactly N answers for the post, and the users' scores (all, week, month) and topic scores
+   have finished). Latency = completion - scheduled arrival, so time spent queueing for a batch,
+   a pooled connection or the event loop counts. Target p99 < 50 ms. Afterwards the database must
+   hold exactly N answers for the post, and the users' scores (all, week, month) and topic scores
    must add up to the points the calls returned.
 2. saturation (closed loop): C clients answer back to back for S seconds. Answer n goes to post
    n // U by user n % U (U = 2,000), so every (post, user) pair is new, and users come back on
-   later posts as they would day after day. Then the floor, in the same run and on the same table:
+   later posts as they would day after day; they have all answered one earlier post (their user
+   and board rows exist, and the tables are analysed, as on any day but the first). Then the
+   floor, in the same run and on the same table:
    C clients, each holding one connection of an asyncpg pool of size C, running
    `INSERT INTO answers (...) VALUES (...) ON CONFLICT DO NOTHING` (one round trip, autocommit)
-   with rows valid for the foreign keys. Target: answers/s >= 0.5 x floor.
-3. round trips of one StudyService.answer (a new user on an open counted post, prepared
-   statements already cached): every message exchange with PostgreSQL, counted in an asyncpg
-   Connection subclass (BEGIN/COMMIT/ROLLBACK, the pool's pre-ping, statement preparation) and
-   with SQLAlchemy's before_cursor_execute event (the statements).
+   with rows valid for the foreign keys. The two alternate in R rounds of S/R seconds each, so
+   both see the same machine. Target: answers/s >= 0.5 x floor. For both, the CPU
+   that this process and the PostgreSQL backends serving the bench database used (from
+   /proc/PID/stat), per answer or row.
+3. round trips: a burst of 200 through an engine whose asyncpg connections count every message
+   exchange (BEGIN/COMMIT and the batch statements, which run on the driver's connection) and
+   SQLAlchemy's before_cursor_execute event (statements through SQLAlchemy, if any): round trips
+   per batch and per answer, and the wire log of one batch. Statements are already prepared on
+   the connection (asyncpg's statement cache), as in a running bot.
+
+Batch sizes seen are reported for every phase (from StudyService.answer_batch_stats()).
 """
 
 from __future__ import annotations
@@ -32,9 +42,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import random
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +64,7 @@ from bot import config as paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
 from bot.rules import periods  # noqa: E402
+from bot.service.group_commit import Stats  # noqa: E402
 from bot.service.study import StudyService  # noqa: E402
 from bot.service.views import Actor, ChannelRef, QuestionCard  # noqa: E402
 from bot.store import migrations  # noqa: E402
@@ -85,10 +98,74 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
+# ---- what the batches and PostgreSQL did ---------------------------------------------------
+
+
+def batches_since(service: StudyService, before: Stats) -> Stats:
+    now = service.answer_batch_stats() or Stats()
+    sizes = {size: count - before.sizes.get(size, 0) for size, count in now.sizes.items()
+             if count - before.sizes.get(size, 0)}
+    return Stats(now.batches - before.batches, now.items - before.items,
+                 now.split - before.split, sizes)
+
+
+def snapshot(service: StudyService) -> Stats:
+    stats = service.answer_batch_stats() or Stats()
+    return Stats(stats.batches, stats.items, stats.split, dict(stats.sizes))
+
+
+def describe(stats: Stats) -> str:
+    if not stats.batches:
+        return "no batches"
+    sizes = sorted(size for size, count in stats.sizes.items() for _ in range(count))
+    return (f"{stats.batches} batches, mean {stats.items / stats.batches:.1f} answers, "
+            f"median {sizes[len(sizes) // 2]}, max {sizes[-1]}; split {stats.split}")
+
+
+def proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class BackendCpu:
+    """CPU used by the PostgreSQL backends connected to one database during a phase (the
+    server runs on this machine): the database's share of the work, per answer or per row."""
+
+    def __init__(self, dsn: str) -> None:
+        self.dsn = dsn
+        self.seconds = float("nan")
+
+    async def _pids(self) -> set[int]:
+        conn = await asyncpg.connect(self.dsn)
+        try:
+            rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                    "current_database() AND pid <> pg_backend_pid()")
+        finally:
+            await conn.close()
+        return {row["pid"] for row in rows}
+
+    async def __aenter__(self) -> BackendCpu:
+        self._start = {pid: proc_cpu(pid) for pid in await self._pids()}
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        pids = await self._pids() | self._start.keys()
+        self.seconds = sum(proc_cpu(pid) - self._start.get(pid, 0.0) for pid in pids)
+
+
+def plain_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
 # ---- 1. burst ------------------------------------------------------------------------------
 
 
-async def burst(service: StudyService, db: Database, users: int, seed: int) -> dict[str, Any]:
+async def burst(service: StudyService, db: Database, url: str, users: int,
+                seed: int) -> dict[str, Any]:
     card = await open_post(service, f"burst-{users}")
     rng = random.Random(seed)
     choices = [rng.randrange(len(card.choices)) for _ in range(users)]
@@ -110,14 +187,17 @@ async def burst(service: StudyService, db: Database, users: int, seed: int) -> d
             latencies[i] = loop.time() - at
         points[i] = result.points
 
+    before = snapshot(service)
     t0 = loop.time() + 0.05
-    with LoopLag() as lag, CpuMeter() as cpu:
-        await asyncio.gather(*(one(i, t0 + i / users) for i in range(users)))
+    async with BackendCpu(plain_dsn(url)) as pg:
+        with LoopLag() as lag, CpuMeter() as cpu:
+            await asyncio.gather(*(one(i, t0 + i / users) for i in range(users)))
     span = loop.time() - t0
     check = await verify_burst(db, card, users, sum(points), choices)
     return {"users": users, "p50": percentile(latencies, 0.50), "p99": percentile(latencies, 0.99),
             "max": max(latencies), "span": span, "errors": errors, "check": check, "cpu": cpu,
-            "lag_p99": percentile(lag.samples, 0.99), "lag_max": max(lag.samples, default=0.0)}
+            "pg": pg.seconds, "lag_p99": percentile(lag.samples, 0.99),
+            "lag_max": max(lag.samples, default=0.0), "batches": batches_since(service, before)}
 
 
 async def verify_burst(db: Database, card: QuestionCard, users: int, returned: int,
@@ -149,9 +229,8 @@ async def verify_burst(db: Database, card: QuestionCard, users: int, returned: i
 # ---- 2. saturation and the floor -----------------------------------------------------------
 
 
-async def saturation(service: StudyService, cards: list[QuestionCard], concurrency: int,
-                     seconds: float) -> dict[str, Any]:
-    counter = iter(range(len(cards) * USERS_PER_POST))
+async def saturation(service: StudyService, url: str, cards: list[QuestionCard],
+                     counter: Iterator[int], concurrency: int, seconds: float) -> dict[str, Any]:
     latencies: list[float] = []
     errors: list[BaseException] = []
     deadline = time.perf_counter() + seconds
@@ -170,13 +249,16 @@ async def saturation(service: StudyService, cards: list[QuestionCard], concurren
                 continue
             latencies.append(time.perf_counter() - start)
 
+    before = snapshot(service)
     start = time.perf_counter()
-    with LoopLag() as lag, CpuMeter() as cpu:
-        await asyncio.gather(*(client() for _ in range(concurrency)))
+    async with BackendCpu(plain_dsn(url)) as pg:
+        with LoopLag() as lag, CpuMeter() as cpu:
+            await asyncio.gather(*(client() for _ in range(concurrency)))
     elapsed = time.perf_counter() - start
     return {"answers": len(latencies), "seconds": elapsed, "rate": len(latencies) / elapsed,
-            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
-            "errors": errors, "cpu": cpu, "lag_p99": percentile(lag.samples, 0.99)}
+            "latencies": latencies, "errors": errors, "cpu": cpu.process * elapsed,
+            "machine": cpu.machine, "pg": pg.seconds, "lag": lag.samples,
+            "batches": batches_since(service, before)}
 
 
 async def floor_rows(db: Database, channel_id: int) -> tuple[list[int], list[int]]:
@@ -200,13 +282,12 @@ async def floor_rows(db: Database, channel_id: int) -> tuple[list[int], list[int
     return users, posts
 
 
-async def floor(url: str, users: list[int], posts: list[int], concurrency: int,
-                seconds: float) -> dict[str, Any]:
-    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    pool = await asyncpg.create_pool(dsn, min_size=concurrency, max_size=concurrency)
-    statement = ("INSERT INTO answers (post_id, user_id, choice, correct, points, answered_at) "
-                 "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
-    counter = iter(range(len(users) * len(posts)))
+FLOOR_INSERT = ("INSERT INTO answers (post_id, user_id, choice, correct, points, answered_at) "
+                "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING")
+
+
+async def floor(url: str, pool: asyncpg.Pool, users: list[int], posts: list[int],
+                counter: Iterator[int], concurrency: int, seconds: float) -> dict[str, Any]:
     done = [0]
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
@@ -217,21 +298,33 @@ async def floor(url: str, users: list[int], posts: list[int], concurrency: int,
                 if time.perf_counter() >= deadline:
                     return
                 start = time.perf_counter()
-                await conn.execute(statement, posts[n // len(users)], users[n % len(users)],
+                await conn.execute(FLOOR_INSERT, posts[n // len(users)], users[n % len(users)],
                                    n % 4, n % 4 == 0, 10 if n % 4 == 0 else 0,
                                    dt.datetime.now(dt.UTC))
                 latencies.append(time.perf_counter() - start)
                 done[0] += 1
 
-    try:
-        start = time.perf_counter()
+    start = time.perf_counter()
+    async with BackendCpu(plain_dsn(url)) as pg:
         with CpuMeter() as cpu:
             await asyncio.gather(*(client() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - start
-    finally:
-        await pool.close()
-    return {"answers": done[0], "seconds": elapsed, "rate": done[0] / elapsed, "cpu": cpu,
-            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
+    elapsed = time.perf_counter() - start
+    return {"answers": done[0], "seconds": elapsed, "rate": done[0] / elapsed,
+            "latencies": latencies, "cpu": cpu.process * elapsed, "machine": cpu.machine,
+            "pg": pg.seconds}
+
+
+def combined(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one side taken together."""
+    answers = sum(r["answers"] for r in rounds)
+    seconds = sum(r["seconds"] for r in rounds)
+    latencies = [x for r in rounds for x in r["latencies"]]
+    return {"answers": answers, "seconds": seconds, "rate": answers / seconds,
+            "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99),
+            "cpu": sum(r["cpu"] for r in rounds), "pg": sum(r["pg"] for r in rounds),
+            "machine": sum(r["machine"] * r["seconds"] for r in rounds) / seconds,
+            "errors": [e for r in rounds for e in r.get("errors", [])],
+            "lag_p99": percentile([x for r in rounds for x in r.get("lag", [])], 0.99)}
 
 
 # ---- 3. round trips ------------------------------------------------------------------------
@@ -251,39 +344,58 @@ class CountingConnection(asyncpg.Connection):  # type: ignore[misc]
         return await super().execute(query, *args, **kwargs)
 
     async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
-        self._note(f"[asyncpg fetchrow] {query.strip()}  (pool pre-ping)")
+        self._note(f"[asyncpg fetchrow] {query.strip()}")
         return await super().fetchrow(query, *args, **kwargs)
+
+    async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        self._note(f"[asyncpg fetch] {' '.join(query.split())}")
+        return await super().fetch(query, *args, **kwargs)
 
     async def prepare(self, query: str, *args: Any, **kwargs: Any) -> Any:
         self._note(f"[asyncpg prepare] {' '.join(query.split())[:90]}")
         return await super().prepare(query, *args, **kwargs)
 
 
-async def round_trips(url: str, service: StudyService) -> dict[str, Any]:
+async def round_trips(url: str, service: StudyService, users: int) -> dict[str, Any]:
+    """A burst of `users` answers (1 s, open loop) through a counting engine."""
     db = Database(create_engine(url, connect_args={"connection_class": CountingConnection}))
     counted = StudyService(db, service.catalog, service.index, service.clock)
-    statements: list[str] = []
 
     @event.listens_for(db.engine.sync_engine, "before_cursor_execute")
     def _statement(_conn: Any, _cursor: Any, sql: str, *_rest: Any) -> None:
         if CountingConnection.log is not None:
             CountingConnection.log.append(f"[statement] {' '.join(sql.split())}")
-            statements.append(sql)
 
     try:
         card = await open_post(counted, "round-trips")
-        await counted.answer(actor("rt-warm"), card.post_id, 0)  # prepares the statements
+        # Prepares the statements on every pooled connection the burst may use.
+        await asyncio.gather(*(counted.answer(actor(f"rt-warm{i}"), card.post_id, 0)
+                               for i in range(3)))
+        await asyncio.gather(*(counted.answer(actor(f"rt-warm-b{i}"), card.post_id, 0)
+                               for i in range(3)))
+        before = snapshot(counted)
         log: list[str] = []
         CountingConnection.log = log
+        loop = asyncio.get_running_loop()
+        t0 = loop.time()
+
+        async def one(i: int) -> None:
+            await asyncio.sleep(max(0.0, t0 + i / users - loop.time()))
+            await counted.answer(actor(f"rt-{i}"), card.post_id, 1)
+
         try:
-            await counted.answer(actor("rt-1"), card.post_id, 1)
+            await asyncio.gather(*(one(i) for i in range(users)))
         finally:
             CountingConnection.log = None
+        batches = batches_since(counted, before)
     finally:
         await db.dispose()
     prepares = sum(1 for line in log if line.startswith("[asyncpg prepare]"))
-    return {"log": log, "statements": len(statements), "round_trips": len(log) - prepares,
-            "prepares": prepares}
+    # One batch's exchanges, from its BEGIN to its COMMIT.
+    first = next(i for i, line in enumerate(log) if "BEGIN" in line)
+    end = next(i for i, line in enumerate(log) if "COMMIT" in line and i > first)
+    return {"log": log[first:end + 1], "round_trips": len(log) - prepares, "prepares": prepares,
+            "answers": users, "batches": batches}
 
 
 # ---- run -----------------------------------------------------------------------------------
@@ -295,12 +407,17 @@ async def tidy(db: Database) -> None:
         await conn.execute(text("VACUUM ANALYZE"))
 
 
-async def warm(service: StudyService, db: Database, concurrency: int) -> None:
-    """Open the pool's connections and compile/prepare the statements once, as a running bot
-    would have done long before the daily question lands."""
+async def warm(service: StudyService, concurrency: int) -> None:
+    """Open the pool's connections and prepare the statements, as a running bot would have
+    done long before the daily question lands."""
     card = await open_post(service, "warm-up")
-    await asyncio.gather(*(service.answer(actor(f"w{i}"), card.post_id, 0)
-                           for i in range(max(concurrency, 10))))
+    for round_ in range(3):
+        await asyncio.gather(*(service.answer(actor(f"w{round_}-{i}"), card.post_id, 0)
+                               for i in range(max(concurrency, 10))))
+
+
+def per_answer(cpu_seconds: float, answers: int) -> str:
+    return f"{cpu_seconds / answers * 1e6:.0f} µs" if answers else "-"
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -312,21 +429,23 @@ async def run(args: argparse.Namespace) -> int:
     met = True
     try:
         await migrations.upgrade(db.engine)
-        await warm(service, db, args.concurrency)
+        await warm(service, max(args.concurrency))
         await tidy(db)
-        print(f"database: {make_url(url).get_backend_name()}  pool: "
-              f"{db.engine.pool.size()} + overflow  users: {args.users}  concurrency: "
-              f"{args.concurrency}  seconds: {args.seconds:g}")
+        print(f"database: {make_url(url).get_backend_name()}  pool: {db.engine.pool.size()} + "
+              f"overflow  users: {args.users}  concurrency: {args.concurrency}  seconds: "
+              f"{args.seconds:g}  load average before: {os.getloadavg()[0]:.2f}")
 
         print("1. burst (open loop, arrivals spread evenly over 1 s)")
         for number, users in enumerate(args.users):
-            r = await burst(service, db, users, seed=number)
+            r = await burst(service, db, url, users, seed=number)
             met &= r["p99"] < 0.050 and r["check"]["ok"] and not r["errors"]
             print(f"   N={users}: p50 {ms(r['p50'])} ms, p99 {ms(r['p99'])} ms, max "
                   f"{ms(r['max'])} ms (target p99 < 50 ms: "
                   f"{'met' if r['p99'] < 0.050 else 'NOT MET'}); last done "
                   f"{r['span']:.2f} s after t0; errors {len(r['errors'])}; loop lag p99 "
-                  f"{ms(r['lag_p99'])} ms, max {ms(r['lag_max'])} ms; CPU {r['cpu']}")
+                  f"{ms(r['lag_p99'])} ms, max {ms(r['lag_max'])} ms; CPU {r['cpu']}; "
+                  f"PostgreSQL backends {r['pg']:.2f} CPU s")
+            print(f"   batches: {describe(r['batches'])}")
             c = r["check"]
             print(f"   stored: {c['answers']} answers, {c['points']} points (calls returned "
                   f"{c['returned']}); scores (points, answered) {c['scores']}; topic "
@@ -336,37 +455,72 @@ async def run(args: argparse.Namespace) -> int:
             await tidy(db)
 
         print("2. saturation (closed loop) beside the floor")
+        history = await open_post(service, "history")
+        for start in range(0, USERS_PER_POST, 200):
+            await asyncio.gather(*(service.answer(actor(f"s{i}"), history.post_id, 1)
+                                   for i in range(start, start + 200)))
         cards = [await open_post(service, f"sat-{k}") for k in range(args.posts)]
         async with db.transaction() as session:
             floor_channel = (await session.execute(
                 select(Post.channel_id).where(Post.id == cards[0].post_id))).scalar_one()
         floor_users, floor_posts = await floor_rows(db, floor_channel)
         await tidy(db)
-        sat = await saturation(service, cards, args.concurrency, args.seconds)
-        await tidy(db)
-        flo = await floor(url, floor_users, floor_posts, args.concurrency, args.seconds)
-        ratio = sat["rate"] / flo["rate"]
-        met &= ratio >= 0.5 and not sat["errors"]
-        print(f"   StudyService.answer: {sat['answers']} in {sat['seconds']:.2f} s = "
-              f"{sat['rate']:.0f} answers/s; call p50 {ms(sat['p50'])} ms, p99 "
-              f"{ms(sat['p99'])} ms; errors {len(sat['errors'])}; loop lag p99 "
-              f"{ms(sat['lag_p99'])} ms; CPU {sat['cpu']}")
-        if sat["errors"]:
-            print(f"   first error: {sat['errors'][0]!r}")
-        print(f"   floor (asyncpg INSERT ... ON CONFLICT DO NOTHING, pool {args.concurrency}): "
-              f"{flo['answers']} in {flo['seconds']:.2f} s = {flo['rate']:.0f} rows/s; p50 "
-              f"{ms(flo['p50'])} ms, p99 {ms(flo['p99'])} ms; CPU {flo['cpu']}")
-        print(f"   ratio {ratio:.3f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT MET'})")
+        # Every (post, user) pair answered once over all the runs, on both sides.
+        sat_counter = iter(range(len(cards) * USERS_PER_POST))
+        floor_counter = iter(range(len(floor_users) * len(floor_posts)))
+        for concurrency in args.concurrency:
+            # Alternating rounds, so that both sides see the same machine: other sessions
+            # share it, and its load changes from one second to the next.
+            pool = await asyncpg.create_pool(plain_dsn(url), min_size=concurrency,
+                                             max_size=concurrency)
+            sat_rounds: list[dict[str, Any]] = []
+            floor_rounds: list[dict[str, Any]] = []
+            before = snapshot(service)
+            try:
+                for _ in range(args.rounds):
+                    sat_rounds.append(await saturation(service, url, cards, sat_counter,
+                                                       concurrency, args.seconds / args.rounds))
+                    floor_rounds.append(await floor(url, pool, floor_users, floor_posts,
+                                                    floor_counter, concurrency,
+                                                    args.seconds / args.rounds))
+            finally:
+                await pool.close()
+            batches = batches_since(service, before)
+            sat, flo = combined(sat_rounds), combined(floor_rounds)
+            ratio = sat["rate"] / flo["rate"]
+            ratios = sorted(a["rate"] / b["rate"] for a, b in zip(sat_rounds, floor_rounds, strict=True))
+            met &= ratio >= 0.5 and not sat["errors"]
+            print(f"   C = {concurrency}: {args.rounds} alternating rounds of "
+                  f"{args.seconds / args.rounds:g} s each side")
+            print(f"   StudyService.answer: {sat['answers']} in {sat['seconds']:.2f} s = "
+                  f"{sat['rate']:.0f} answers/s; call p50 {ms(sat['p50'])} ms, p99 "
+                  f"{ms(sat['p99'])} ms; errors {len(sat['errors'])}; loop lag p99 "
+                  f"{ms(sat['lag_p99'])} ms; machine {sat['machine']:.2f} of {os.cpu_count()} cores")
+            print(f"   batches: {describe(batches)}")
+            print(f"   per answer: bot process {per_answer(sat['cpu'], sat['answers'])} CPU, "
+                  f"PostgreSQL backends {per_answer(sat['pg'], sat['answers'])} CPU")
+            if sat["errors"]:
+                print(f"   first error: {sat['errors'][0]!r}")
+            print(f"   floor (asyncpg INSERT ... ON CONFLICT DO NOTHING, pool {concurrency}): "
+                  f"{flo['answers']} in {flo['seconds']:.2f} s = {flo['rate']:.0f} rows/s; p50 "
+                  f"{ms(flo['p50'])} ms, p99 {ms(flo['p99'])} ms; machine {flo['machine']:.2f}")
+            print(f"   per row: bench process {per_answer(flo['cpu'], flo['answers'])} CPU, "
+                  f"PostgreSQL backends {per_answer(flo['pg'], flo['answers'])} CPU")
+            print(f"   ratio {ratio:.3f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT MET'}); "
+                  f"per round {', '.join(f'{r:.2f}' for r in ratios)} (sorted)")
+            print(f"   load average after: {os.getloadavg()[0]:.2f}")
 
-        print("3. round trips of one StudyService.answer (new user, counted post, warm caches)")
-        rt = await round_trips(url, service)
-        print(f"   {rt['round_trips']} round trips, {rt['statements']} of them SQL statements"
-              f" ({rt['prepares']} statement preparations on top)")
-        print("   (SQLAlchemy's event fires before the asyncpg adapter's lazy BEGIN, so the "
-              "first statement is listed before it; on the wire BEGIN goes first)")
+        print(f"3. round trips in a burst of {args.round_trip_users} (1 s, open loop, warm caches)")
+        rt = await round_trips(url, service, args.round_trip_users)
+        b = rt["batches"]
+        print(f"   {rt['round_trips']} round trips for {rt['answers']} answers in {b.batches} "
+              f"batches: {rt['round_trips'] / b.batches:.1f} per batch, "
+              f"{rt['round_trips'] / rt['answers']:.2f} per answer; {describe(b)}")
+        print("   one batch on the wire:")
         for number, line in enumerate(rt["log"], 1):
             print(f"   {number:2d}. {line[:160]}")
     finally:
+        await service.close()
         await db.dispose()
         await drop()
     return 0 if met else 1
@@ -376,10 +530,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=lambda s: [int(v) for v in s.split(",")],
                         default=[200, 1000], help="burst sizes, comma-separated")
-    parser.add_argument("--concurrency", type=int, default=16, help="saturation clients")
-    parser.add_argument("--seconds", type=float, default=10.0, help="saturation duration")
-    parser.add_argument("--posts", type=int, default=30,
+    parser.add_argument("--concurrency", type=lambda s: [int(v) for v in s.split(",")],
+                        default=[16, 64], help="saturation clients, comma-separated values")
+    parser.add_argument("--seconds", type=float, default=10.0,
+                        help="saturation duration, and as long for the floor")
+    parser.add_argument("--rounds", type=int, default=5,
+                        help="alternating saturation/floor rounds the seconds are split into")
+    parser.add_argument("--posts", type=int, default=60,
                         help=f"posts made for saturation ({USERS_PER_POST} answers each)")
+    parser.add_argument("--round-trip-users", type=int, default=200,
+                        help="burst size for counting round trips")
     parser.add_argument("--database", default=DEFAULT_PG,
                         help="PostgreSQL URL; a throwaway database is made beside it")
     args = parser.parse_args()

@@ -68,7 +68,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.scratch_database import create_scratch, drop_scratch  # noqa: E402
 
-from bot import paths  # noqa: E402
+from bot import config as paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
 from bot.service.study import StudyService  # noqa: E402

@@ -64,3 +64,11 @@ class InvalidChoice(StudyError):
 
 class DashboardOff(StudyError):
     """The web dashboard is not configured (no DASHBOARD_SECRET)."""
+
+
+class TryAgain(StudyError):
+    """The database could not be reached, even after one retry: nothing was recorded, and the
+    same click a moment later will work (adapters: "try again in a moment")."""
+
+    def __init__(self) -> None:
+        super().__init__("the database is unreachable; try again in a moment")

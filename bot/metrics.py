@@ -17,6 +17,9 @@ LOOKUPS = Counter("studybot_lookups", "Lookups, by whether an entry matched",
                   ["platform", "matched"], registry=REGISTRY)
 COMMANDS = Counter("studybot_commands", "Commands and clicks by outcome (ok, refused, failed)",
                    ["platform", "command", "outcome"], registry=REGISTRY)
+ANSWER_BATCH_SIZE = Histogram("studybot_answer_batch_size",
+                              "Answers recorded together in one transaction (PostgreSQL)",
+                              registry=REGISTRY, buckets=(1, 2, 5, 10, 20, 50, 100, 200))
 TICK_SECONDS = Histogram("studybot_scheduler_tick_seconds", "Duration of a scheduler tick",
                          registry=REGISTRY, buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300))
 

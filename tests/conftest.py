@@ -18,9 +18,8 @@ from bot.store import migrations
 from bot.store.database import Database, create_engine
 from bot.store.tables import Base
 from tests.support.clock import FakeClock
+from tests.support.data import DATA
 from tests.support.databases import create_test_database, drop_test_database, require_postgres
-
-DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture(scope="session")

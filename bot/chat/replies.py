@@ -369,4 +369,7 @@ def error_text(exc: errors.StudyError) -> str:
                     "DASHBOARD_SECRET and PUBLIC_URL settings.")
         case errors.InvalidChoice(letters=letters):
             return f"Answer with one of: {', '.join(letters)}."
+        case errors.TryAgain():
+            return ("I can't reach the database right now; try again in a moment. "
+                    "Nothing was recorded.")
     return "Sorry, that didn't work."

@@ -1,11 +1,22 @@
-"""Answers to posted questions: exactly once per user, with streaks and points."""
+"""Answers to posted questions: exactly once per user, with streaks and points.
+
+On PostgreSQL, answers that arrive together are group-committed (bot/service/group_commit.py,
+bot/service/grouped_answers.py); on SQLite each is its own transaction (`_answer_alone`). Both
+give every click the same result, and both retry once when the connection was lost, then raise
+errors.TryAgain.
+"""
 
 from __future__ import annotations
 
-from bot import errors
+import asyncio
+from datetime import datetime
+
+from bot import errors, metrics
 from bot.catalog.model import Question
 from bot.rules import periods, scoring, streaks
 from bot.service.base import ServiceBase, answer_key
+from bot.service.group_commit import GroupCommit, Stats
+from bot.service.grouped_answers import MAX_ID, Click, GroupedAnswers
 from bot.service.views import (
     LETTERS,
     Actor,
@@ -15,13 +26,59 @@ from bot.service.views import (
     Verdict,
 )
 from bot.store import answers, boards, competitions, directory, posts
-from bot.store.database import Session
+from bot.store.database import Session, is_disconnect
 from bot.store.tables import Post
 
 
 class Answering(ServiceBase):
+    _answer_batches: GroupCommit[Click, AnswerResult] | None = None
+
     async def answer(self, actor: Actor, post_id: int, choice: int) -> AnswerResult:
         now = self.clock()
+        if self.db.dialect == "postgresql" and self.answer_batching.enabled is not False:
+            return await self._batches().submit(Click(actor, post_id, choice, now))
+        return await self._answer_alone(actor, post_id, choice, now)
+
+    async def close(self) -> None:
+        """Finish every answer already taken. Call at shutdown, before disposing of the
+        database; answers taken meanwhile are finished too."""
+        if self._answer_batches is not None:
+            await self._answer_batches.drain()
+
+    def answer_batch_stats(self) -> Stats | None:
+        return self._answer_batches.stats if self._answer_batches is not None else None
+
+    def _batches(self) -> GroupCommit[Click, AnswerResult]:
+        # Started on first use, on the running loop (a service made outside any loop works).
+        if self._answer_batches is None or self._answer_batches.loop is not asyncio.get_running_loop():
+            grouped = GroupedAnswers(self.db, self.catalog, answer_key,
+                                     cache_size=self.answer_batching.post_cache)
+            self._answer_batches = GroupCommit(
+                grouped.record, max_batch=self.answer_batching.max_batch,
+                max_in_flight=self.answer_batching.max_in_flight,
+                min_share=self.answer_batching.min_share,
+                observe=metrics.ANSWER_BATCH_SIZE.observe)
+        return self._answer_batches
+
+    async def _answer_alone(self, actor: Actor, post_id: int, choice: int,
+                            now: datetime) -> AnswerResult:
+        if not 0 < post_id <= MAX_ID:
+            raise errors.UnknownPost()
+        try:
+            return await self._answer_in_transaction(actor, post_id, choice, now)
+        except Exception as exc:
+            if not is_disconnect(exc):
+                raise
+        # The connection was lost (and rolled back): once more on a fresh one.
+        try:
+            return await self._answer_in_transaction(actor, post_id, choice, now)
+        except Exception as exc:
+            if is_disconnect(exc):
+                raise errors.TryAgain() from exc
+            raise
+
+    async def _answer_in_transaction(self, actor: Actor, post_id: int, choice: int,
+                                     now: datetime) -> AnswerResult:
         async with self.db.transaction() as session:
             post = await posts.get(session, post_id)
             if post is None:

@@ -10,6 +10,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.catalog.search.index import SearchIndex
 from bot.rules import schedule
+from bot.service.grouped_answers import AnswerBatching
 from bot.service.views import (
     LETTERS,
     Actor,
@@ -35,6 +36,7 @@ class ServiceBase:
     def __init__(
         self, db: Database, catalog: Catalog, index: SearchIndex, clock: Clock = utc_now,
         avoidance: Avoidance | None = None,
+        *, answer_batching: AnswerBatching | None = None,
     ) -> None:
         self.db = db
         self.catalog = catalog
@@ -45,6 +47,7 @@ class ServiceBase:
         self.avoidance = avoidance
         self._avoided: tuple[datetime, frozenset[str]] | None = None
         self.sender_locks: dict[str, SenderLock] = {}
+        self.answer_batching = answer_batching or AnswerBatching()
 
     def resolve_topics(self, names: list[str]) -> list[str]:
         slugs = []

@@ -29,7 +29,8 @@ from bot.service import Actor, ChannelRef, StudyService
 from bot.service.daily import DailyPolicy, claim_due
 from bot.service.views import Avoidance, ItemFlag, QuestionStats
 from bot.store.database import Database
-from tests.conftest import DATA, FakeClock
+from tests.support.clock import FakeClock
+from tests.support.data import DATA
 
 REPO = Path(__file__).resolve().parents[2]
 ITEMS = DATA / "items"

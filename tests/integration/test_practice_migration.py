@@ -14,7 +14,7 @@ from bot.store import migrations
 from bot.store.database import Database, create_engine
 from bot.store.tables import PracticeCard
 from bot.store.types import UTCDateTime
-from tests.conftest import FakeClock
+from tests.support.clock import FakeClock
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 

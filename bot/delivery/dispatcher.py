@@ -16,6 +16,20 @@ from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 log = logging.getLogger("studybot.delivery")
 
 
+class RateLimited(Exception):
+    """The platform asked us to wait longer than its client library waits by itself."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited; retry after {retry_after:.1f} s")
+        self.retry_after = retry_after
+
+
+# A send told to wait longer than this is given up for now: its post stays claimed and the
+# lease brings it back, rather than a tick sleeping for minutes (and another instance, seeing the
+# lease run out, posting it too).
+MAX_WAIT_SECONDS = 30.0
+
+
 class Publisher(Protocol):
     """What a platform adapter provides so questions can be posted without a user's command."""
 
@@ -76,23 +90,44 @@ class Dispatcher:
             log.warning("post_unpublishable", extra=_where(card))
             return None
         async with self.slots:
-            try:
-                reference = None
-                limiter = self.limiters[card.platform]
-                if card.send_attempts > 1:
-                    async with limiter:
-                        reference = await publisher.find_sent(card)
-                if reference is None:
-                    async with limiter:
-                        reference = await publisher.send_question(card)
-            except Exception:
-                # It stays claimed; a later tick retries it once its lease runs out.
-                log.exception("post_failed", extra=_where(card))
-                metrics.SEND_FAILURES.labels(card.platform).inc()
-                return None
+            waited = False
+            while True:
+                # Fencing: after a wait, send only if no other instance has re-leased the post
+                # meanwhile (it would be sending it too).
+                if waited and not await self.service.still_claimed(card.post_id,
+                                                                   card.send_attempts):
+                    log.warning("post_lease_lost", extra=_where(card))
+                    return None
+                try:
+                    reference = await self._attempt(publisher, card)
+                    break
+                except RateLimited as limited:
+                    if limited.retry_after > MAX_WAIT_SECONDS:
+                        log.warning("post_rescheduled", extra=_where(card) | {
+                            "retry_after": limited.retry_after})
+                        metrics.SEND_FAILURES.labels(card.platform).inc()
+                        return None
+                    await asyncio.sleep(limited.retry_after)
+                    waited = True
+                except Exception:
+                    # It stays claimed; a later tick retries it once its lease runs out.
+                    log.exception("post_failed", extra=_where(card))
+                    metrics.SEND_FAILURES.labels(card.platform).inc()
+                    return None
         log.info("post_sent", extra=_where(card) | {"message_ref": reference})
         metrics.POSTS_SENT.labels(card.platform).inc()
         await self._record(card.post_id, reference)
+        return reference
+
+    async def _attempt(self, publisher: Publisher, card: QuestionCard) -> str:
+        limiter = self.limiters[card.platform]
+        reference = None
+        if card.send_attempts > 1:
+            async with limiter:
+                reference = await publisher.find_sent(card)
+        if reference is None:
+            async with limiter:
+                reference = await publisher.send_question(card)
         return reference
 
     async def _record(self, post_id: int, reference: str) -> None:

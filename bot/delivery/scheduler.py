@@ -52,6 +52,20 @@ class DailyScheduler:
         platforms = await self._sending_platforms()
         if not platforms:
             return report
+        # Closing and competition ends first: they are few, and must not wait behind a morning's
+        # worth of sends.
+        for post_id in await self.service.posts_due_to_close(self.policy.batch, platforms):
+            try:
+                result = await self.service.close_post(post_id)
+            except Exception:  # one broken post must not keep the others open
+                log.exception("close_failed", extra={"post": post_id})  # the next tick retries
+                continue
+            if result is not None:
+                report.closed += 1
+                await self.dispatcher.publish_result(result)
+        for competition, board in await self.service.end_due_competitions(platforms):
+            report.competitions_ended += 1
+            await self.dispatcher.announce_final_board(competition, board)
         # Claim batch after batch while earlier batches are being sent, so sending, which is
         # bound by the platform's rate limit, never waits for the database.
         sending: list[asyncio.Task[list[str | None]]] = []
@@ -73,18 +87,6 @@ class DailyScheduler:
             sending.append(asyncio.create_task(self.dispatcher.deliver_all(retries)))
         for done in await asyncio.gather(*sending):
             report.sent += sum(ref is not None for ref in done)
-        for post_id in await self.service.posts_due_to_close(self.policy.batch, platforms):
-            try:
-                result = await self.service.close_post(post_id)
-            except Exception:  # one broken post must not keep the others open
-                log.exception("close_failed", extra={"post": post_id})  # the next tick retries
-                continue
-            if result is not None:
-                report.closed += 1
-                await self.dispatcher.publish_result(result)
-        for competition, board in await self.service.end_due_competitions(platforms):
-            report.competitions_ended += 1
-            await self.dispatcher.announce_final_board(competition, board)
         if report.claimed or report.retried or report.closed or report.competitions_ended:
             log.info("tick", extra=asdict(report))
         return report

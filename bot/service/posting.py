@@ -106,6 +106,13 @@ class Posting(ItemAnalysis):
             raise errors.NoOpenPost()
         return result
 
+    async def still_claimed(self, post_id: int, send_attempts: int) -> bool:
+        """Whether this sender still holds the post's lease: claimed, and not re-leased since."""
+        async with self.db.transaction() as session:
+            post = await posts.get(session, post_id)
+            return post is not None and post.status == "claimed" and \
+                post.send_attempts == send_attempts
+
     async def posts_due_to_close(self, limit: int = 100,
                                  platforms: Collection[str] | None = None) -> list[int]:
         async with self.db.transaction() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -232,3 +233,37 @@ async def test_one_process_at_a_time_sends_where_the_rate_limit_is_shared(
             await scheduler.stop()
         for engine in engines:
             await engine.dispose()
+
+
+async def test_a_long_retry_after_gives_way_and_the_lease_brings_the_post_back(
+    service, scheduler, platform, clock
+) -> None:
+    """The platform says "wait 200 s": the tick does not sleep on it (closing and other posts
+    would stall, and another instance would re-lease the post and send it too)."""
+    clock.now = datetime(2026, 11, 25, 8, 59, tzinfo=UTC)
+    await service.configure_channel(ADMIN, channel("c1"), "09:00", "UTC", "daily")
+    platform.waits = [200.0]
+    clock.advance(minutes=2)
+    report = await asyncio.wait_for(scheduler.tick(), 10)  # it returns without waiting 200 s
+    assert (report.claimed, report.sent) == (1, 0)
+    clock.advance(minutes=2)  # past the lease
+    assert (await scheduler.tick()).sent == 1
+    assert len(platform.messages) == 1
+
+
+async def test_a_send_that_waited_checks_its_lease_first(service, platform, clock) -> None:
+    """Fencing: while one sender waits out a 429, the lease runs out and another sender posts;
+    the first, waking, finds the post no longer its own and does not post it again."""
+    clock.now = datetime(2026, 11, 25, 8, 59, tzinfo=UTC)
+    await service.configure_channel(ADMIN, channel("c1"), "09:00", "UTC", "daily")
+    first = DailyScheduler(service, Dispatcher(service, {"slack": platform}))
+    second = DailyScheduler(service, Dispatcher(service, {"slack": platform}))
+    platform.waits = [0.5]
+    clock.advance(minutes=2)
+    waiting = asyncio.create_task(first.tick())
+    await asyncio.sleep(0.1)  # the first sender is waiting out its Retry-After
+    clock.advance(minutes=2)  # ...for longer than the lease
+    assert (await second.tick()).sent == 1
+    assert (await waiting).sent == 0
+    assert len(platform.messages) == 1
+    assert platform.sends == 2  # the limited attempt and the second sender's; none after waking

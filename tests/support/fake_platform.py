@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.delivery.dispatcher import RateLimited
 from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
 
@@ -22,9 +23,12 @@ class FakePlatform:
     tallies: list[tuple[int, int]] = field(default_factory=list)  # (post id, answered)
     rate_per_second: float = 10_000.0
     one_sender: bool = False  # True: like Discord, one process at a time may send
+    waits: list[float] = field(default_factory=list)  # the next sends are told to wait this long
 
     async def send_question(self, card: QuestionCard) -> str:
         self.sends += 1
+        if self.waits:
+            raise RateLimited(self.waits.pop(0))
         if self.fail_sends:
             self.fail_sends -= 1
             raise ConnectionError("platform unavailable")

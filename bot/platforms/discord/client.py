@@ -30,6 +30,9 @@ def make_bot(settings: Settings) -> AnyBot:
         "command_prefix": commands.when_mentioned, "help_command": None,
         # Interactions carry everything we need; no privileged intent, no message content.
         "intents": discord.Intents(guilds=True), "allowed_mentions": NOBODY,
+        # A route that must wait longer raises instead of sleeping: a scheduled post gives way
+        # and comes back with its lease (global limits are always waited out by discord.py).
+        "max_ratelimit_timeout": 5.0,
     }
     if settings.discord_shard_count is not None:
         # Only the listed shards connect (all when none are listed); any process may post.

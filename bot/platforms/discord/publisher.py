@@ -9,6 +9,7 @@ import logging
 import discord
 
 from bot.chat import interactions, replies
+from bot.delivery.dispatcher import RateLimited
 from bot.platforms.discord import render
 from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
@@ -42,7 +43,11 @@ class DiscordPublisher:
 
     async def send_question(self, card: QuestionCard) -> str:
         channel = self._channel(card.channel_id, card.workspace_id)
-        message = await channel.send(nonce=nonce_for(card), **render.message(replies.question(card)))
+        try:
+            message = await channel.send(nonce=nonce_for(card),
+                                         **render.message(replies.question(card)))
+        except discord.RateLimited as exc:  # longer than the client waits by itself
+            raise RateLimited(exc.retry_after) from None
         return f"{channel.id}:{message.id}"
 
     async def find_sent(self, card: QuestionCard) -> str | None:

@@ -6,10 +6,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import replies
+from bot.delivery.dispatcher import RateLimited
 from bot.platforms.slack import blocks
+from bot.platforms.slack.clients import retry_after
 from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
 log = logging.getLogger("studybot.slack")
@@ -39,10 +42,16 @@ class SlackPublisher:
         client = await self.client_for(card.workspace_id)
         # chat.postMessage has no idempotency key; the metadata lets find_sent spot this
         # message after a crash, so a retry does not post the question twice.
-        response = await client.chat_postMessage(
-            channel=card.channel_id, **blocks.message(replies.question(card)),
-            metadata={"event_type": METADATA_EVENT, "event_payload": {"post_id": card.post_id}},
-        )
+        try:
+            response = await client.chat_postMessage(
+                channel=card.channel_id, **blocks.message(replies.question(card)),
+                metadata={"event_type": METADATA_EVENT,
+                          "event_payload": {"post_id": card.post_id}},
+            )
+        except SlackApiError as exc:
+            if exc.response.status_code == 429:
+                raise RateLimited(retry_after(exc.response.headers)) from None
+            raise
         return message_ref(response["channel"], response["ts"])
 
     async def find_sent(self, card: QuestionCard) -> str | None:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from bot import errors
+from bot.charts import build as charts
 from bot.chat import interactions
 from bot.chat.markdown import code, escape, mention, timestamp, to_plain
 from bot.chat.reply import Button, Reply
@@ -170,7 +171,7 @@ def board(result: Board) -> Reply:
     lines = [_row(r) for r in result.rows]
     if result.caller is not None:
         lines += ["…", _row(result.caller)]
-    return Reply(title=title, body="\n".join(lines))
+    return Reply(title=title, body="\n".join(lines), chart=charts.leaderboard(result))
 
 
 def final_board(competition: CompetitionView, result: Board) -> Reply:
@@ -189,9 +190,12 @@ def stats(result: UserStats) -> Reply:
     if result.reviews_due:
         lines.append(f"{result.reviews_due} practice review{'s' * (result.reviews_due != 1)} "
                      f"due: {code('/quiz')}")
+    chart = None
+    if any(t.answered for t in result.topics):
+        chart = charts.topic_accuracy(result.topics, f"{result.name}: accuracy per topic")
     return Reply(title=result.name or "You",
                  subtitle=f"streak **{result.streak}** (best {result.best_streak} here{elsewhere})",
-                 body="\n".join(lines))
+                 body="\n".join(lines), chart=chart)
 
 
 # -- schedules -------------------------------------------------------------------------------

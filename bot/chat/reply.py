@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.charts.model import Chart
 from bot.chat.interactions import ButtonId
 
 Tone = Literal["info", "question", "success", "failure", "error"]
@@ -40,6 +41,9 @@ class Reply:
     replaces: bool = False
     tone: Tone = "info"
     notification: str = ""  # plain text for notifications and screen readers; default: the heading
+    # A picture of the same figures, where the platform shows pictures (Discord); the text stays
+    # the reply, for screen readers and every other platform.
+    chart: Chart | None = None
 
     def public(self) -> Reply:
         return replace(self, ephemeral=False)

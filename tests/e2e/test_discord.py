@@ -159,6 +159,9 @@ async def test_daily_question_click_tally_close_and_board(bot, discord, acme) ->
 
     board = await (await discord.slash("leaderboard", user=cid, channel=acme.general,
                                        options={"period": "all"})).reply()
+    [picture] = board.payload["attachments"]  # the same board as a chart
+    assert picture["filename"] == "chart.png"
+    assert board.embeds[0]["image"]["url"] == "attachment://chart.png"
     ranked = [line for line in board.text().splitlines() if re.match(r"^\d+\\?\. ", line)]
     assert [re.sub(r"^\d+\\?\. \**([A-Za-z]+).*", r"\1", line) for line in ranked][:3] == [
         "Bea", "Dee", "Cid"]

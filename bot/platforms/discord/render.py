@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import discord
 
+from bot.charts import png
 from bot.chat.markdown import to_discord, truncate
 from bot.chat.reply import Button, Reply, Tone
 
@@ -57,17 +59,35 @@ def component(button: Button) -> discord.ui.Button[discord.ui.View]:
                              custom_id=button.id.custom_id, disabled=button.disabled)
 
 
+CHART_FILE = "chart.png"
+
+
+def picture(reply: Reply) -> discord.File | None:
+    """The reply's chart as a PNG attachment (the embed shows it)."""
+    if reply.chart is None:
+        return None
+    return discord.File(io.BytesIO(png.render(reply.chart)), filename=CHART_FILE,
+                        description=truncate(reply.chart.summary, 1024))
+
+
 def message(reply: Reply) -> dict[str, Any]:
-    """Keyword arguments for send / edit: one embed, its buttons, no pings."""
+    """Keyword arguments for send: one embed (with its chart), its buttons, no pings."""
     shown: dict[str, Any] = {"embed": embed(reply), "allowed_mentions": NOBODY}
     built = view(reply)
     shown["view"] = built if built is not None else discord.utils.MISSING
+    attached = picture(reply)
+    if attached is not None:
+        shown["embed"].set_image(url=f"attachment://{CHART_FILE}")
+        shown["file"] = attached
     return shown
 
 
 def edit(reply: Reply) -> dict[str, Any]:
-    """Keyword arguments for an edit: buttons removed when the reply has none."""
+    """Keyword arguments for an edit: buttons removed when the reply has none; the chart, if
+    any, replaces what was attached."""
     shown = message(reply)
     if shown["view"] is discord.utils.MISSING:
         shown["view"] = None
+    attached = shown.pop("file", None)
+    shown["attachments"] = [attached] if attached is not None else []
     return shown

@@ -36,6 +36,7 @@ from bot.service.views import (
 )
 from bot.store import activity, boards, competitions, directory, team
 from bot.store.database import Session
+from bot.store.tables import Score
 
 PARTICIPATION_DAYS = 90
 CALENDAR_DAYS = 182  # about six months, whole weeks shown
@@ -175,7 +176,7 @@ class Dashboard(ServiceBase):
             if found is None or user is None:
                 return None
             total = await boards.score_of(session, found.id, periods.ALL_TIME, user.id)
-            rank = await team.rank(session, total) if total is not None else None
+            rank = await _rank(session, total)
             channels = {c.id: c for c in await team.channels(session, found.id)}
             # A streak is alive when it ends at one of its channel's latest posts (the rule of
             # rules.streaks.visible, for every channel in one read).
@@ -236,7 +237,7 @@ class Dashboard(ServiceBase):
                 topics = tuple(TopicAccuracy(t.topic, self.topic_title(t.topic), t.answered,
                                              t.correct)
                                for t in await team.topic_scores(session, found.id, user_id))
-            rank = await team.rank(session, week) if week is not None else None
+            rank = await _rank(session, week)
         tried = [t for t in topics if t.answered]
         weakest = min(tried, key=lambda t: (t.accuracy, -t.answered), default=None)
         schedules = tuple(self.schedule_view(c) for c in channels if c.scheduled)
@@ -251,3 +252,11 @@ def _fill(since: date, until: date, rows: list[DayActivity]) -> tuple[DayActivit
     span = (until - since).days + 1
     return tuple(by_day.get(d, DayActivity(d, 0, 0, 0))
                  for d in (since + timedelta(days=n) for n in range(span)))
+
+
+async def _rank(session: Session, score: Score | None) -> int | None:
+    """The rank of a score on its board (the boards' own ranking: one indexed statement)."""
+    if score is None:
+        return None
+    found = await boards.standing(session, score.workspace_id, score.period, score.user_id)
+    return found.rank if found is not None else None

@@ -5,7 +5,7 @@ Every read is scoped by the workspace id, so nothing of another workspace can co
 
 from __future__ import annotations
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.boards import Row
@@ -41,23 +41,6 @@ async def ranked(session: AsyncSession, workspace_id: int, period: str, offset: 
         .order_by(page.c.points.desc(), page.c.correct.desc(), page.c.answered.asc(),
                   page.c.user_id.asc()))
     return [(int(r[0]), str(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows]
-
-
-async def rank(session: AsyncSession, score: Score) -> int:
-    """1 + how many are ahead of `score` in the board's order: those with more points (one
-    range of the board's index, counted without the table), then the few tied on points that
-    the tie-breaks put ahead. A single OR over all four keys reads far more on a big board."""
-    more = await session.execute(select(func.count()).where(
-        Score.workspace_id == score.workspace_id, Score.period == score.period,
-        Score.points > score.points))
-    tied_ahead = await session.execute(select(func.count()).where(
-        Score.workspace_id == score.workspace_id, Score.period == score.period,
-        Score.points == score.points,
-        or_(Score.correct > score.correct,
-            and_(Score.correct == score.correct, Score.answered < score.answered),
-            and_(Score.correct == score.correct, Score.answered == score.answered,
-                 Score.user_id < score.user_id))))
-    return int(more.scalar_one()) + int(tied_ahead.scalar_one()) + 1
 
 
 async def member(session: AsyncSession, workspace_id: int, user_id: int) -> User | None:

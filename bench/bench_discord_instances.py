@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import platform
 import sys
@@ -70,6 +71,11 @@ async def main(channels: int, limit: int, database: str) -> None:
                   f"{per_channel.count(1)}/{len(targets)}  duplicates: "
                   f"{sum(n - 1 for n in per_channel if n > 1)}  429s: {fake.served_429}")
             print(f"rate: {rate:.1f}/s over {span:.1f} s = {rate / limit:.3f} of the {limit}/s limit")
+            gaps = sorted(b.at - a.at for a, b in itertools.pairwise(posts))
+            busiest = max(sum(1 for c in posts if t.at <= c.at < t.at + 1) for t in posts)
+            print(f"gaps between posts: p50 {gaps[len(gaps) // 2] * 1000:.1f} ms, p99 "
+                  f"{gaps[int(len(gaps) * 0.99)] * 1000:.1f} ms, max {gaps[-1] * 1000:.0f} ms; "
+                  f"busiest second: {busiest} posts")
             print(f"| {platform.node()[:12]} | {os.cpu_count()} CPU | {len(targets)} | {limit}/s | "
                   f"{rate:.1f}/s | {rate / limit:.3f} | {fake.served_429} | "
                   f"{sum(n - 1 for n in per_channel if n > 1)} |")

@@ -7,9 +7,8 @@ import logging
 from collections.abc import Iterable
 from typing import Protocol
 
-from aiolimiter import AsyncLimiter
-
 from bot import metrics
+from bot.delivery.pacing import Pace
 from bot.service.study import StudyService
 from bot.service.views import Board, CompetitionView, PostResult, QuestionCard
 
@@ -33,7 +32,9 @@ MAX_WAIT_SECONDS = 30.0
 class Publisher(Protocol):
     """What a platform adapter provides so questions can be posted without a user's command."""
 
-    # Requests per second this platform allows for posts and edits (its global or per-app limit).
+    # Requests per second to send at, under the platform's global or per-app limit. A publisher
+    # may also declare `burst` (how many may catch up at once after a late wake-up, default 1)
+    # and `per_second_cap` (never more in any sliding second); see bot/delivery/pacing.py.
     rate_per_second: float
 
     async def send_question(self, card: QuestionCard) -> str:
@@ -53,15 +54,6 @@ class Publisher(Protocol):
         """Edit the question message to say how many have answered so far."""
 
 
-def even_limiter(rate_per_second: float, burst_seconds: float = 0.02) -> AsyncLimiter:
-    """A limiter that lets requests out evenly. A leaky bucket that holds a whole second's worth
-    would let that second out at once (at start-up, after a quiet spell), and a platform that
-    counts requests per second answers the excess with 429s."""
-    rate = max(rate_per_second, 1.0)
-    burst = max(1.0, rate * burst_seconds)
-    return AsyncLimiter(burst, time_period=burst / rate)
-
-
 class Dispatcher:
     """Sends cards through the publisher of their platform, each within its platform's rate.
 
@@ -74,7 +66,9 @@ class Dispatcher:
     ) -> None:
         self.service = service
         self.publishers = publishers
-        self.limiters = {name: even_limiter(p.rate_per_second) for name, p in publishers.items()}
+        self.limiters = {name: Pace(p.rate_per_second, getattr(p, "burst", 1.0),
+                                    getattr(p, "per_second_cap", None))
+                         for name, p in publishers.items()}
         self.backlog = 0  # cards handed to deliver_all() and not yet sent or failed
         self._progress = asyncio.Event()
         self.slots = asyncio.Semaphore(concurrency)

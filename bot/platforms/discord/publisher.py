@@ -24,11 +24,14 @@ def nonce_for(card: QuestionCard) -> str:
 
 
 class DiscordPublisher:
-    # Discord allows 50 requests/s per bot token, across every process that uses it. One process
-    # at a time sends (`one_sender`), paced evenly at 94% of the limit: room for the other
-    # processes' own calls (logging in, a reconnect) and arrival jitter (bench/RESULTS.md). A
-    # tally edit that meets a 429 is retried by discord.py.
-    rate_per_second = 47.0
+    # Discord allows 50 requests/s per bot token, across every process that uses it, counted
+    # per sliding second. One process at a time sends (`one_sender`), evenly, catching up after
+    # a late wake-up but never past 46 in any second: room for arrival jitter and the other
+    # processes' own calls (bench/RESULTS.md). A tally edit that meets a 429 is retried by
+    # discord.py.
+    rate_per_second = 48.0
+    burst = 1.0
+    per_second_cap = 46
     one_sender = True
 
     def __init__(self, client: discord.Client) -> None:

@@ -12,11 +12,13 @@ from bot.service.competitions import Competitions
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
+from bot.service.requests import Requests
 from bot.service.schedules import Schedules
 from bot.service.standings import Standings
 
 
-class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings):
+class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
+                   Requests):
     pass
 
 

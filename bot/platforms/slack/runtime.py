@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.bootstrap import App, Chat
@@ -16,7 +15,9 @@ from bot.chat.inflight import InFlight
 from bot.config import Settings
 from bot.platforms import RunOptions, StartupError
 from bot.platforms.slack.bolt import build_bolt
+from bot.platforms.slack.edge import SlackEdge
 from bot.platforms.slack.listeners import SlackListeners
+from bot.platforms.slack.socket_mode import GuardedSocketModeHandler
 
 log = logging.getLogger("studybot.slack")
 
@@ -31,16 +32,15 @@ class SlackRuntime:
         self.bolt = build_bolt(settings, app.db.engine)
         self.publisher = self.bolt.publisher
         self.inflight = InFlight()
-        self._socket_mode: AsyncSocketModeHandler | None = None
+        self.first_use = app.service.first_use
+        self._socket_mode: GuardedSocketModeHandler | None = None
         self._forever = asyncio.Event()
 
     def routes(self) -> Sequence[web.RouteDef]:
         bolt = self.bolt.app
-
-        async def events(request: web.Request) -> web.Response:
-            response = await bolt.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(response)
-
+        assert self.settings.slack_signing_secret is not None  # build_bolt refused to start without
+        events = SlackEdge(bolt, self.settings.slack_signing_secret.get_secret_value(),
+                           self.first_use, self.inflight)
         routes = [web.post("/slack/events", events)]
         flow = bolt.oauth_flow
         if self.bolt.oauth and flow is not None:
@@ -66,7 +66,7 @@ class SlackRuntime:
         log.info("Slack: HTTP on port %d%s", self.settings.port,
                  " and Socket Mode" if self._socket_mode else "")
 
-    async def _connect_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
+    async def _connect_socket_mode(self, app_token: str) -> GuardedSocketModeHandler:
         """Connect Socket Mode, or say why not: slack_sdk would otherwise retry a refused token
         forever while the bot looks healthy."""
         try:
@@ -74,7 +74,7 @@ class SlackRuntime:
         except SlackApiError as exc:
             raise StartupError(
                 f"SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})") from None
-        handler = AsyncSocketModeHandler(self.bolt.app, app_token)
+        handler = GuardedSocketModeHandler(self.bolt.app, app_token, self.first_use, self.inflight)
         await handler.connect_async()
         return handler
 

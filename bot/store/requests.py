@@ -11,20 +11,22 @@ from bot.store.tables import RequestSignature
 from bot.store.upsert import insert
 
 
-async def remember(session: AsyncSession, key: str, expires_at: datetime) -> bool:
-    """Record `key`; False when it was already recorded (by this or any other instance)."""
+async def remember(session: AsyncSession, keys: dict[str, datetime]) -> set[str]:
+    """Record each key (with the time it may be forgotten); the keys no one had recorded yet,
+    on this or any other instance."""
     if session.get_bind().dialect.name == "postgresql":
-        # Every request pays for this commit. Losing the last few hundredths of a second of
-        # these rows in a server crash reopens a replay window that short; waiting for the WAL
-        # flush on every request would cost far more.
+        # Every request waits for this commit before it is acknowledged. Losing the last few
+        # hundredths of a second of these rows in a server crash reopens a replay window that
+        # short; waiting for the WAL flush each time would cost far more.
         await session.execute(text("SET LOCAL synchronous_commit TO OFF"))
     statement = (
         insert(session, RequestSignature)
-        .values(key=key, expires_at=expires_at)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(RequestSignature.key)
     )
-    return (await session.execute(statement)).scalar_one_or_none() is not None
+    # Rows as parameters (SQLAlchemy's insertmanyvalues): one compiled statement for any batch.
+    rows = [{"key": key, "expires_at": until} for key, until in keys.items()]
+    return set((await session.execute(statement, rows)).scalars())
 
 
 async def forget_expired(session: AsyncSession, now: datetime) -> int:

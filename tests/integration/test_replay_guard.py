@@ -63,3 +63,28 @@ async def test_two_instances_racing_on_one_key_serve_it_once(
             assert sorted(results) == [False] * 9 + [True]
     finally:
         await other.dispose()
+
+
+async def test_a_burst_is_checked_in_batches_with_every_answer_exact(
+    service: StudyService, clock: FakeClock
+) -> None:
+    until = clock() + timedelta(minutes=5)
+    await service.first_use("seen-before", until)
+    keys = [f"k{i % 40}" for i in range(200)] + ["seen-before"] * 3
+    results = await asyncio.gather(*(service.first_use(key, until) for key in keys))
+    firsts = [key for key, first in zip(keys, results, strict=True) if first]
+    assert sorted(firsts) == sorted(f"k{i}" for i in range(40))
+    assert await remembered(service.db) == 41
+
+
+async def test_when_the_database_is_away_every_waiting_check_hears_it(
+    engine_catalog: Catalog, engine_index: SearchIndex, clock: FakeClock
+) -> None:
+    away = Database(create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere"))
+    service = StudyService(away, engine_catalog, engine_index, clock)
+    try:
+        results = await asyncio.gather(*(service.first_use(f"x{i}", clock()) for i in range(5)),
+                                       return_exceptions=True)
+    finally:
+        await away.dispose()
+    assert all(isinstance(result, OSError) for result in results), results

@@ -2,9 +2,10 @@
 
 In order: refuse new work once shutdown has begun (503); verify the signature over the raw bytes
 (401, one short rate-limited log line, never the body); read the body strictly (400); refuse a
-signature that was already used (401: a replay inside Slack's five-minute window); then hand Bolt
-the rebuilt request. The request counts as in flight from the moment it is read until Bolt's
-listener has taken it over, so a shutdown drains it instead of cutting it off after the ack.
+signature that was already used (401: a replay inside Slack's five-minute window; replays.py says
+what happens while that cannot be known); then hand Bolt the rebuilt request. The request counts
+as in flight from the moment it is read until Bolt's listener has taken it over, so a shutdown
+drains it instead of cutting it off after the ack.
 
 Bolt's own signature check is switched off (bolt.py): it would check the same bytes again, and it
 logs the whole body of every forged request.
@@ -18,7 +19,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from aiohttp import web
@@ -29,10 +30,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from bot.chat.inflight import InFlight
 from bot.platforms.slack import payloads
 from bot.platforms.slack.refusals import RefusalLog
+from bot.platforms.slack.replays import FirstUse, ReplayGuard
 
 log = logging.getLogger("studybot.slack")
-
-FirstUse = Callable[[str, datetime], Awaitable[bool]]
 
 WINDOW_SECONDS = 5 * 60  # Slack's: a request whose timestamp is further off is refused as stale
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
@@ -48,7 +48,7 @@ class SlackEdge:
                  refusals: RefusalLog | None = None, clock: Callable[[], float] = time.time) -> None:
         self.bolt = bolt
         self.secret = signing_secret.encode()
-        self.first_use = first_use
+        self.guard = ReplayGuard(first_use)
         self.inflight = inflight
         self.refusals = refusals or RefusalLog()
         self.clock = clock
@@ -99,17 +99,11 @@ class SlackEdge:
         return None
 
     async def _first_use(self, signature: str, timestamp: int) -> bool:
-        until = datetime.fromtimestamp(timestamp + WINDOW_SECONDS, UTC)
-        try:
-            return await self.first_use(signature, until)
-        except Exception as exc:  # the database is away: serve, as the use case will tell
-            # Whatever a replay could change lives in that same database, so it cannot change
-            # anything while the check cannot be made; refusing would only turn a "try again in
-            # a moment" into Slack's own error.
-            log.warning("replay check unavailable (%s); serving the request", type(exc).__name__)
-            return True
+        return await self.guard.first_use(
+            signature, datetime.fromtimestamp(timestamp + WINDOW_SECONDS, UTC))
 
     def _refuse(self, status: int, reason: str, request: web.Request, raw: bytes) -> web.Response:
         self.refusals.note(status, reason, request.remote, raw)
         return web.json_response({"error": reason}, status=status)
+
 

@@ -20,7 +20,7 @@ from slack_sdk.socket_mode.response import SocketModeResponse
 
 from bot.chat.inflight import InFlight
 from bot.platforms.slack import payloads
-from bot.platforms.slack.edge import FirstUse
+from bot.platforms.slack.replays import FirstUse, ReplayGuard
 
 log = logging.getLogger("studybot.slack")
 
@@ -32,7 +32,7 @@ class GuardedSocketModeHandler(AsyncSocketModeHandler):
     def __init__(self, app: AsyncApp, app_token: str, first_use: FirstUse,
                  inflight: InFlight) -> None:
         super().__init__(app, app_token)
-        self.first_use = first_use
+        self.guard = ReplayGuard(first_use)
         self.inflight = inflight
 
     async def handle(self, client: SocketModeClient,  # type: ignore[override]
@@ -56,13 +56,8 @@ class GuardedSocketModeHandler(AsyncSocketModeHandler):
             await super().handle(client, req)
 
     async def _first_use(self, envelope_id: str) -> bool:
-        try:
-            return await self.first_use(f"envelope:{envelope_id}"[:100],
-                                        datetime.now(UTC) + ENVELOPE_MEMORY)
-        except Exception as exc:  # the database is away: serve, as the HTTP door does
-            log.warning("envelope check unavailable (%s); serving the envelope",
-                        type(exc).__name__)
-            return True
+        return await self.guard.first_use(f"envelope:{envelope_id}"[:100],
+                                          datetime.now(UTC) + ENVELOPE_MEMORY)
 
     @staticmethod
     async def _ack(client: SocketModeClient, req: SocketModeRequest) -> None:

@@ -32,6 +32,7 @@ class App:
     service: StudyService
 
     async def close(self) -> None:
+        await self.service.stop_checks()  # gives its connection back before the pool goes
         await self.db.dispose()
 
 

@@ -89,6 +89,8 @@ async def _shut_down(chat: Chat, runtimes: list[Runtime], web_runner: web.AppRun
     await chat.scheduler.stop()
     for runtime in reversed(runtimes):
         await runtime.stop()
-    await chat.tally.flush()
+    await chat.tally.flush()  # the drained clicks' last counts, while clients are still open
+    for runtime in reversed(runtimes):
+        await runtime.close()
     if web_runner is not None:
         await web_runner.cleanup()

@@ -41,7 +41,10 @@ class Runtime(Protocol):
         """Returns when the runtime ends by itself (the terminal's input ran out)."""
 
     async def stop(self) -> None:
-        """Stop taking events, finish what was acknowledged (bounded), disconnect."""
+        """Stop taking events and finish what was acknowledged (bounded)."""
+
+    async def close(self) -> None:
+        """Disconnect (after the last edits of the shutdown went out)."""
 
 
 def build(name: str, settings: Settings, app: App, options: RunOptions) -> Runtime:

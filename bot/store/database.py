@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
@@ -17,7 +17,6 @@ from sqlalchemy.pool import StaticPool
 
 # The service names the session type through here, so it never imports SQLAlchemy itself.
 Session = AsyncSession
-Transactions = Callable[[], AbstractAsyncContextManager[AsyncSession]]
 
 
 class Database:
@@ -33,23 +32,6 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session, session.begin():
             yield session
-
-    @asynccontextmanager
-    async def one_connection(self) -> AsyncIterator[Transactions]:
-        """Transactions on one connection, kept out of the pool until the block ends: for a
-        writer that must not queue behind everyone else for each write. SQLite's pool holds a
-        single connection, which must not be kept, so there each transaction takes it afresh."""
-        if self.dialect == "sqlite":
-            yield self.transaction
-            return
-        async with self.engine.connect() as connection:
-            @asynccontextmanager
-            async def transaction() -> AsyncIterator[AsyncSession]:
-                async with AsyncSession(bind=connection, expire_on_commit=False) as session, \
-                        session.begin():
-                    yield session
-
-            yield transaction
 
     async def dispose(self) -> None:
         await self.engine.dispose()

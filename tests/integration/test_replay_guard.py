@@ -62,6 +62,8 @@ async def test_two_instances_racing_on_one_key_serve_it_once(
                                              for service in (first, second) * 5))
             assert sorted(results) == [False] * 9 + [True]
     finally:
+        await first.stop_checks()
+        await second.stop_checks()
         await other.dispose()
 
 
@@ -86,5 +88,6 @@ async def test_when_the_database_is_away_every_waiting_check_hears_it(
         results = await asyncio.gather(*(service.first_use(f"x{i}", clock()) for i in range(5)),
                                        return_exceptions=True)
     finally:
+        await service.stop_checks()
         await away.dispose()
     assert all(isinstance(result, OSError) for result in results), results

@@ -34,6 +34,9 @@ class ShellRuntime:
         if self._reading is not None and not self._reading.done():
             self._reading.cancel()
 
+    async def close(self) -> None:
+        pass
+
 
 def build(settings: Settings, app: App, options: RunOptions) -> ShellRuntime:
     return ShellRuntime(options.user)

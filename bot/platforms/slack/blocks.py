@@ -49,9 +49,10 @@ def render(reply: Reply) -> Blocks:
 
 def _buttons(reply: Reply) -> Blocks:
     blocks: Blocks = []
-    for start in range(0, len(reply.buttons), BUTTONS_PER_BLOCK):
+    live = [button for button in reply.buttons if not button.disabled]  # Slack cannot grey one out
+    for start in range(0, len(live), BUTTONS_PER_BLOCK):
         elements = []
-        for button in reply.buttons[start:start + BUTTONS_PER_BLOCK]:
+        for button in live[start:start + BUTTONS_PER_BLOCK]:
             element: dict[str, Any] = {
                 "type": "button", "text": {"type": "plain_text", "text": truncate(button.label, BUTTON_TEXT)},
                 "action_id": button.id.name, "value": button.id.payload or button.id.name,

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_sdk.errors import SlackApiError
@@ -22,6 +23,7 @@ from bot.platforms.slack.socket_mode import GuardedSocketModeHandler
 log = logging.getLogger("studybot.slack")
 
 DRAIN_SECONDS = 10.0
+HTTP_TIMEOUT = 30.0  # slack_sdk's own default per call
 
 
 class SlackRuntime:
@@ -29,7 +31,9 @@ class SlackRuntime:
 
     def __init__(self, settings: Settings, app: App) -> None:
         self.settings = settings
-        self.bolt = build_bolt(settings, app.db.engine)
+        # Built inside the running loop (the runner builds runtimes there); closed by close().
+        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
+        self.bolt = build_bolt(settings, app.db.engine, self.http)
         self.publisher = self.bolt.publisher
         self.inflight = InFlight()
         self.first_use = app.service.first_use
@@ -85,8 +89,11 @@ class SlackRuntime:
         if self._socket_mode is not None:
             await self._socket_mode.disconnect_async()
         await self.inflight.drain(DRAIN_SECONDS)
+
+    async def close(self) -> None:
         if self._socket_mode is not None:
             await self._socket_mode.close_async()
+        await self.http.close()
 
 
 def build(settings: Settings, app: App, options: RunOptions) -> SlackRuntime:

@@ -85,7 +85,8 @@ def test_unreadable_bodies_are_malformed(raw: bytes, content_type: str) -> None:
 
 @pytest.mark.parametrize("changes", [
     {"user": "U1"}, {"user": {"id": 1}}, {"user": {"id": "u-lower"}}, {"user": None},
-    {"team": 5}, {"team": None, "user": {"id": "U1"}}, {"channel": "C1"}, {"channel": None, "container": None},
+    {"team": 5}, {"team": None, "user": {"id": "U1"}}, {"channel": "C1"},
+    {"channel": None, "container": None},
     {"response_url": "javascript:alert(1)"}, {"response_url": None}, {"enterprise": "E1"},
     {"type": "view_submission"}, {"type": None},
 ])
@@ -132,7 +133,7 @@ def test_any_click_is_rebuilt_for_bolt_or_refused(changes: dict[str, Any],
     assert isinstance(click["user"]["username"], str)
 
 
-@given(st.dictionaries(st.sampled_from(sorted(COMMAND) + ["enterprise_id", "ssl_check"]),
+@given(st.dictionaries(st.sampled_from([*sorted(COMMAND), "enterprise_id", "ssl_check"]),
                        json_values, max_size=4))
 def test_any_command_is_rebuilt_for_bolt_or_refused(changes: dict[str, Any]) -> None:
     try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,14 @@ import pytest
 
 from tests.support.databases import create_test_database, drop_test_database, require_postgres, row_counts
 from tests.support.slack.bot import SECRET, BotProcess, start_bot
-from tests.support.slack.driving import TEAM, click, command, command_body, ephemerals_to
+from tests.support.slack.driving import (
+    TEAM,
+    click,
+    click_body,
+    command,
+    command_body,
+    ephemerals_to,
+)
 from tests.support.slack.fake import FakeSlack
 from tests.support.slack.reading import letter_of, text_of
 from tests.support.slack.requests import FORM, block_actions, post, post_signed, sign, sign_bytes
@@ -105,6 +113,27 @@ async def test_a_replay_to_another_instance_is_refused_too(bot, slack, database_
         assert "No entry matches" in text_of(await command(other, slack, "lookup", "qwxz zzyzx"))
     finally:
         await other.stop()
+
+
+async def test_a_click_slack_delivers_again_is_answered_once(bot, slack, database_url) -> None:
+    message = await posted_question(bot, slack, "CRETRY")
+    body = click_body(slack, message, "A", "U2", channel="CRETRY")
+    assert (await post(bot.events, body, sign(SECRET, body)))[0] == 200
+    await slack.wait_for("chat.postEphemeral", count=len(ephemerals_to(slack, "U2")), timeout=10)
+    before = await row_counts(database_url, SERVED)
+    replies = len(ephemerals_to(slack, "U2"))
+
+    # Slack's own redelivery: the same body, signed afresh (a new timestamp), marked as a retry.
+    again = {**sign(SECRET, body, timestamp=int(time.time()) + 1), "X-Slack-Retry-Num": "1",
+             "X-Slack-Retry-Reason": "http_timeout"}
+    assert (await post(bot.events, body, again))[0] == 200
+
+    for _ in range(100):
+        if len(ephemerals_to(slack, "U2")) > replies:
+            break
+        await asyncio.sleep(0.05)
+    assert "You already answered" in text_of(ephemerals_to(slack, "U2")[-1])
+    assert await row_counts(database_url, SERVED) == before
 
 
 async def test_the_same_command_sent_twice_by_slack_is_two_requests(bot, slack) -> None:

@@ -33,7 +33,11 @@ class SlackRuntime:
         self.settings = settings
         # Built inside the running loop (the runner builds runtimes there); closed by close().
         self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
-        self.bolt = build_bolt(settings, app.db.engine, self.http)
+        try:
+            self.bolt = build_bolt(settings, app.db.engine, self.http)
+        except BaseException:
+            self.http.detach()  # closed without a loop round: it never opened a connection
+            raise
         self.publisher = self.bolt.publisher
         self.inflight = InFlight()
         self.first_use = app.service.first_use
@@ -65,8 +69,12 @@ class SlackRuntime:
         SlackListeners(chat.router, self.settings.slack_admin_group, self.inflight).register(
             self.bolt.app)
         if self.settings.slack_app_token is not None:
-            self._socket_mode = await self._connect_socket_mode(
-                self.settings.slack_app_token.get_secret_value())
+            try:
+                self._socket_mode = await self._connect_socket_mode(
+                    self.settings.slack_app_token.get_secret_value())
+            except BaseException:
+                await self.http.close()  # a runtime that did not start is not closed later
+                raise
         log.info("Slack: HTTP on port %d%s", self.settings.port,
                  " and Socket Mode" if self._socket_mode else "")
 

@@ -13,6 +13,10 @@ sent at t0 + i x seconds / N whether or not earlier ones were answered). Each cl
 signed block_actions request, so it pays for everything a Slack click pays for: the signature,
 the replay guard's insert, Bolt, the answer's transaction, the chat.postEphemeral call.
 
+Then, on the same database, the replay check alone (StudyService.first_use, as the bot's edge calls
+it before each ack): N fresh keys arriving evenly over one second, each timed until its answer;
+then the same N keys again, which must all be refused.
+
 Per click: ack = when the HTTP 200 came back; reply = when the fake received the
 chat.postEphemeral for that user (its arrival time in this process's clock). Both are measured
 from the click's scheduled send time, so queueing in the bot counts. Afterwards the database must
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import platform
 import sys
@@ -42,7 +47,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dispatch import CpuMeter, LoopLag, create_database, percentile  # noqa: E402
 
-from bot.store.database import create_engine  # noqa: E402
+from bot import paths  # noqa: E402
+from bot.catalog.loader import load  # noqa: E402
+from bot.catalog.search.index import SearchIndex  # noqa: E402
+from bot.service.study import StudyService  # noqa: E402
+from bot.store.database import create_engine, open_database  # noqa: E402
 from tests.support.slack.bot import SECRET, BotProcess, start_bot  # noqa: E402
 from tests.support.slack.driving import click_body, command  # noqa: E402
 from tests.support.slack.fake import FakeSlack  # noqa: E402
@@ -96,9 +105,10 @@ async def run(args: argparse.Namespace) -> int:
                 bot = await start_bot(Path(folder), slack.api_url,
                                       {"LOG_LEVEL": args.log_level}, database_url=url)
                 try:
-                    return await measure(args, bot, slack, url)
+                    code = await measure(args, bot, slack, url)
                 finally:
                     await bot.stop()
+        return await measure_guard(args, url) or code
     finally:
         await drop()
 
@@ -165,6 +175,41 @@ async def measure(args: argparse.Namespace, bot: BotProcess, slack: FakeSlack, u
           f"{percentile(sorted(lag.samples), 0.99) * 1000:.0f} ms")
     print(f"- Result: {'OK' if ok else 'NOT OK'}; target reply p99 < 1 s: "
           f"{'met' if reply_latency and percentile(reply_latency, 0.99) < 1 else 'not met'}")
+    return 0 if ok else 1
+
+
+async def measure_guard(args: argparse.Namespace, url: str) -> int:
+    catalog = load(paths.content_dir())
+    db = open_database(url)
+    service = StudyService(db, catalog, SearchIndex.build(catalog))
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    keys = [f"bench-{i}" for i in range(args.clicks)]
+    try:
+        await service.first_use("bench-warm", until)
+        latency: list[float] = []
+        replays: list[bool] = []
+
+        async def check(key: str, at: float, into: list[float] | None) -> bool:
+            await asyncio.sleep(max(0.0, at - time.monotonic()))
+            started = time.monotonic()
+            first = await service.first_use(key, until)
+            if into is not None:
+                into.append(time.monotonic() - started)
+            return first
+
+        t0 = time.monotonic() + 0.1
+        firsts = await asyncio.gather(*(check(key, t0 + i * args.seconds / args.clicks, latency)
+                                        for i, key in enumerate(keys)))
+        replays = await asyncio.gather(*(check(key, 0.0, None) for key in keys))
+    finally:
+        await service.stop_checks()
+        await db.dispose()
+    latency.sort()
+    ok = all(firsts) and not any(replays)
+    print(f"- Replay check alone, same database, {args.clicks} fresh keys over "
+          f"{args.seconds:g} s: p50 {percentile(latency, 0.5) * 1000:.1f} ms, p99 "
+          f"{percentile(latency, 0.99) * 1000:.1f} ms, max {latency[-1] * 1000:.1f} ms; "
+          f"all first uses: {all(firsts)}; the same keys again, all refused: {not any(replays)}")
     return 0 if ok else 1
 
 

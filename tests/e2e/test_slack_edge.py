@@ -407,3 +407,11 @@ async def test_lookup_of_exactly_the_limits(bot, slack) -> None:
         reply = await command(bot, slack, "lookup", ("&" * size)[:size])
         assert text_of(reply)
     assert slack.rejections == []
+
+
+async def test_slacks_certificate_check_is_answered_and_nothing_else(bot, slack) -> None:
+    calls = len(slack.calls)
+    status, _ = await post(bot.events, b"ssl_check=1&token=" + b"t" * 24, {"Content-Type": FORM})
+    assert status == 200
+    await asyncio.sleep(0.2)
+    assert answered_since(slack, calls) == []

@@ -1,11 +1,12 @@
 """/slack/events: the door every HTTP request from Slack comes through, checked before Bolt sees it.
 
-In order: refuse new work once shutdown has begun (503); verify the signature over the raw bytes
-(401, one short rate-limited log line, never the body); read the body strictly (400); refuse a
-signature that was already used (401: a replay inside Slack's five-minute window; replays.py says
-what happens while that cannot be known); then hand Bolt the rebuilt request. The request counts
-as in flight from the moment it is read until Bolt's listener has taken it over, so a shutdown
-drains it instead of cutting it off after the ack.
+In order: refuse new work once shutdown has begun (503); answer Slack's ssl_check (200, nothing
+else, as Bolt does); verify the signature over the raw bytes (401, one short rate-limited log
+line, never the body); read the body strictly (400); refuse a signature that was already used
+(401: a replay inside Slack's five-minute window; replays.py says what happens while that cannot
+be known); then hand Bolt the rebuilt request. The request counts as in flight from the moment it
+is read until Bolt's listener has taken it over, so a shutdown drains it instead of cutting it
+off after the ack.
 
 Bolt's own signature check is switched off (bolt.py): it would check the same bytes again, and it
 logs the whole body of every forged request.
@@ -61,6 +62,8 @@ class SlackEdge:
 
     async def _serve(self, request: web.Request) -> web.Response:
         raw = await request.read()
+        if payloads.is_ssl_check(raw, request.content_type):
+            return web.Response(status=200)
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
         problem = self._unsigned(raw, timestamp, signature)
@@ -68,8 +71,6 @@ class SlackEdge:
             return self._refuse(401, problem, request, raw)
         try:
             body = payloads.parse(raw, request.content_type)
-            if payloads.is_ssl_check(body):
-                return web.Response(status=200)
             dispatched = payloads.canonical(body)
         except payloads.Malformed as exc:
             return self._refuse(400, str(exc), request, raw)

@@ -68,9 +68,13 @@ def canonical(body: Mapping[str, Any]) -> dict[str, Any]:
     raise Malformed("neither a slash command nor an interaction")
 
 
-def is_ssl_check(body: Mapping[str, Any]) -> bool:
-    """Slack's check that the command URL's certificate is good; answered 200, nothing else."""
-    return body.get("ssl_check") == "1" and "command" not in body
+def is_ssl_check(raw: bytes, content_type: str) -> bool:
+    """Slack's check that a command URL's certificate is good: answered 200 and nothing else,
+    before any signature check, as Bolt answers it (it carries nothing to act on)."""
+    if content_type != FORM or len(raw) > 1024:
+        return False
+    form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
+    return form.get("ssl_check") == "1" and "command" not in form
 
 
 def _command(body: Mapping[str, Any]) -> dict[str, Any]:

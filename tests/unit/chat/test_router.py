@@ -3,6 +3,7 @@ become words and clicks become answers, the same for every platform."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -67,14 +68,17 @@ def shown(reply: Reply) -> str:
 
 
 @pytest.fixture
-def bot(sqlite_database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
-        clock: FakeClock) -> Bot:
+async def bot(sqlite_database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
+              clock: FakeClock) -> AsyncIterator[Bot]:
     service = StudyService(sqlite_database, engine_catalog, engine_index, clock)
     platform = FakePlatform()
     dispatcher = Dispatcher(service, {"slack": platform})
     tally = Tally(service, dispatcher.show_tally, interval_seconds=0.01)
     router = Router(service, dispatcher, tally, registry_for(engine_catalog))
-    return Bot(router, platform, Hooks(), service)
+    yield Bot(router, platform, Hooks(), service)
+    # The tally's edits use the database: finished before the database is closed, or their
+    # connection is left for the garbage collector (a ResourceWarning in a later test).
+    await tally.flush()
 
 
 async def test_admin_commands_ask_the_platform_and_others_do_not(bot: Bot) -> None:

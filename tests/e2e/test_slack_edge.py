@@ -415,3 +415,41 @@ async def test_slacks_certificate_check_is_answered_and_nothing_else(bot, slack)
     assert status == 200
     await asyncio.sleep(0.2)
     assert answered_since(slack, calls) == []
+
+
+def event(kind: str, **fields: Any) -> bytes:
+    return json.dumps({"token": "t", "team_id": TEAM, "api_app_id": "A0TEST",
+                       "type": "event_callback", "event_id": f"Ev{time.monotonic_ns()}",
+                       "event_time": int(time.time()),
+                       "event": {"type": kind, **fields}}).encode()
+
+
+async def test_slacks_url_check_for_events_gets_its_challenge_back(bot) -> None:
+    body = json.dumps({"token": "t", "challenge": "c0ffee_CHALLENGE-1",
+                       "type": "url_verification"}).encode()
+    status, text = await post_signed(bot.events, SECRET, body, content_type="application/json")
+    assert status == 200
+    assert json.loads(text) == {"challenge": "c0ffee_CHALLENGE-1"}
+
+
+async def test_an_event_nobody_listens_to_is_one_short_line(bot, slack) -> None:
+    secret_text = "a-marker-that-must-not-reach-the-log"
+    body = event("reaction_added", user="U1", reaction=secret_text)
+    status, _ = await post_signed(bot.events, SECRET, body, content_type="application/json")
+    assert status == 404  # signed and well formed, but not for any listener
+    again = {**sign(SECRET, body, timestamp=int(time.time()) + 1,
+                    content_type="application/json"), "X-Slack-Retry-Num": "1"}
+    assert (await post(bot.events, body, again))[0] == 404  # Slack's retry: new signature
+    await asyncio.sleep(0.2)
+    assert secret_text not in bot.log()
+    assert "Slack request not handled: event_callback (reaction_added)" in bot.log()
+
+
+async def test_a_click_in_the_home_tab_is_answered_in_direct_messages(bot, slack) -> None:
+    payload = click_payload("someone.elses.button", container={"type": "view", "view_id": "V1"},
+                            channel=DROP, response_url=DROP)
+    before = len(slack.calls_to("chat.postMessage"))
+    assert (await post_signed(bot.events, SECRET, form(payload)))[0] == 200
+    posts = await slack.wait_for("chat.postMessage", count=before + 1, timeout=10)
+    assert posts[before]["channel"] == "U4"
+    assert REPLIED in text_of(posts[before])

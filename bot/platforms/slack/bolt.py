@@ -50,6 +50,7 @@ def build_bolt(settings: Settings, engine: AsyncEngine,
         )
         app = AsyncApp(
             signing_secret=secret, request_verification_enabled=False,  # the edge verifies
+            raise_error_for_unhandled_request=True,  # to our error handler: no body in the log
             client=make_client(settings.slack_api_url, session=session),
             oauth_settings=AsyncOAuthSettings(
                 client_id=settings.slack_client_id,
@@ -73,6 +74,7 @@ def build_bolt(settings: Settings, engine: AsyncEngine,
     token = settings.slack_bot_token.get_secret_value()
     client = make_client(settings.slack_api_url, token, session)
     app = AsyncApp(signing_secret=secret, request_verification_enabled=False,  # the edge verifies
+                   raise_error_for_unhandled_request=True,  # to our error handler: no body logged
                    client=client, authorize=_single_token(client, token))
 
     async def single_client(_team_id: str) -> AsyncWebClient:

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import interactions
@@ -61,11 +62,17 @@ class SlackListeners:
         async with self.inflight.hold():
             await ack()
             user = body["user"]
+            # A click in a view (the App Home tab) has no channel: it is answered in the
+            # person's direct messages with the bot (posting to a user id lands there).
+            channel = body["channel"]["id"] if "channel" in body else None
             context = self._context(client, body["team"]["id"], user["id"],
-                                    user["name"] or user["username"], body["channel"]["id"])
+                                    user["name"] or user["username"], channel or user["id"])
             button = interactions.ButtonId(action["action_id"], action["value"])
             reply = await self.router.click(context, button)
-            await self._deliver(reply, context, respond, client)
+            if channel is None:
+                await client.chat_postMessage(channel=user["id"], **blocks.message(reply))
+            else:
+                await self._deliver(reply, context, respond, client)
 
     async def _deliver(self, reply: Reply, context: Context, respond: AsyncRespond,
                        client: AsyncWebClient) -> None:
@@ -89,4 +96,12 @@ class SlackListeners:
                         str(response.body)[:200])
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        if isinstance(error, BoltUnhandledRequestError):
+            # No listener for it (an event nobody subscribed to): one line, never the body,
+            # which Bolt's own warning would log whole.
+            kind = body.get("type") or body.get("command") or "?"
+            event = (body.get("event") or {}).get("type") if kind == "event_callback" else None
+            log.info("Slack request not handled: %s%s", str(kind)[:40],
+                     f" ({str(event)[:40]})" if event else "")
+            return
         log.error("unhandled Slack error: %s", error, exc_info=error)

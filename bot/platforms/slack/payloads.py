@@ -4,7 +4,9 @@ Bolt reads bodies leniently and trusts their shape: a form body that merely cont
 "payload" is read as an empty request, a `user` that is a string or a `team` that is a number
 raises inside its context building, and an empty `actions` list raises in its matcher. So the
 edge parses the body once here and hands Bolt a request rebuilt from the fields studybot reads,
-each checked for its type: a slash command or a button click. Anything else is `Malformed` (400).
+each checked for its type: a slash command, a button click (in a message, or in a view such as
+the App Home tab), an Events API event, or Slack's URL check. Anything else is `Malformed` (400);
+a new kind of request is served by adding it here.
 
 A click whose person, workspace or channel cannot be read has nobody to answer: `Malformed`. A
 click whose action cannot be read keeps everything else and gets an empty action id, which no
@@ -26,6 +28,11 @@ JSON = "application/json"
 _ID = re.compile(r"[A-Z0-9][A-Za-z0-9_-]{0,63}")
 _COMMAND = re.compile(r"/[^\s/][^\s]{0,99}")
 _URL = re.compile(r"https?://[^\s]{1,2000}")
+_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{1,200}")
+_EVENT_TYPE = re.compile(r"[a-z_]{1,60}")
+# The event fields Bolt and the listeners read, each a string when present.
+_EVENT_TEXT = ("user", "channel", "tab", "event_ts", "ts", "subtype", "bot_id", "team",
+               "user_team", "channel_type", "thread_ts")
 MAX_ACTION_ID = 255  # Slack's limit for an action_id and a block_id
 MAX_VALUE = 2000  # Slack's limit for a button's value
 MAX_FIELDS = 100
@@ -57,15 +64,20 @@ def parse(raw: bytes, content_type: str) -> dict[str, Any]:
 
 
 def canonical(body: Mapping[str, Any]) -> dict[str, Any]:
-    """The request Bolt is given: a slash command or a button click, rebuilt field by field."""
+    """The request Bolt is given: a slash command, a button click, an Events API event (or the
+    URL check that comes before any), rebuilt field by field."""
     if "command" in body:
         return _command(body)
     kind = body.get("type")
     if kind == "block_actions":
         return _click(body)
+    if kind == "event_callback":
+        return _event(body)
+    if kind == "url_verification":
+        return {"type": kind, "challenge": _text(body, "challenge", _CHALLENGE)}
     if isinstance(kind, str):
         raise Malformed(f"studybot serves no {kind[:40]!r} requests")
-    raise Malformed("neither a slash command nor an interaction")
+    raise Malformed("neither a slash command, an interaction nor an event")
 
 
 def is_ssl_check(raw: bytes, content_type: str) -> bool:
@@ -107,18 +119,24 @@ def _click(body: Mapping[str, Any]) -> dict[str, Any]:
         team_id = _text(user, "team_id", _ID, where="user")  # an org-wide install
     else:
         raise Malformed("the workspace (team) cannot be read")
-    channel_id = _channel(body)
     click: dict[str, Any] = {
         "type": "block_actions",
         "user": {"id": user_id, "name": _text(user, "name", default="", where="user"),
                  "username": _text(user, "username", default="", where="user"), "team_id": team_id},
         "team": {"id": team_id},
-        "channel": {"id": channel_id},
-        "container": {"type": "message", "channel_id": channel_id},
-        "response_url": _text(body, "response_url", _URL),
         "actions": [_action(body.get("actions"))],
         "is_enterprise_install": body.get("is_enterprise_install") is True,
     }
+    container = body.get("container")
+    if isinstance(container, Mapping) and container.get("type") == "view":
+        # A view (the App Home tab) lives in no channel and has no response_url.
+        click["container"] = {"type": "view", "view_id": _text(container, "view_id", default="",
+                                                               where="container")}
+    else:
+        channel_id = _channel(body)
+        click["channel"] = {"id": channel_id}
+        click["container"] = {"type": "message", "channel_id": channel_id}
+        click["response_url"] = _text(body, "response_url", _URL)
     enterprise = body.get("enterprise")
     if isinstance(enterprise, Mapping) and enterprise.get("id") is not None:
         click["enterprise"] = {"id": _text(enterprise, "id", _ID, where="enterprise")}
@@ -128,6 +146,47 @@ def _click(body: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(body.get(optional), str):
             click[optional] = body[optional]
     return click
+
+
+def _event(body: Mapping[str, Any]) -> dict[str, Any]:
+    event = _object(body, "event")
+    clean: dict[str, Any] = {"type": _text(event, "type", _EVENT_TYPE, where="event")}
+    for key in _EVENT_TEXT:
+        if key in event:
+            clean[key] = _text(event, key, where="event")
+    if "view" in event:
+        view = _object(event, "view")
+        clean["view"] = {key: view[key] for key in ("id", "type", "team_id")
+                         if isinstance(view.get(key), str)}
+    callback: dict[str, Any] = {
+        "type": "event_callback", "team_id": _text(body, "team_id", _ID), "event": clean,
+        "event_id": _text(body, "event_id", default=""),
+        "is_ext_shared_channel": body.get("is_ext_shared_channel") is True,
+    }
+    if isinstance(body.get("event_time"), int):
+        callback["event_time"] = body["event_time"]
+    if isinstance(body.get("api_app_id"), str):
+        callback["api_app_id"] = body["api_app_id"]
+    if body.get("enterprise_id") is not None:
+        callback["enterprise_id"] = _text(body, "enterprise_id", _ID)
+    authorizations = body.get("authorizations")
+    if authorizations is not None:
+        callback["authorizations"] = [_authorization(authorizations)]
+    return callback
+
+
+def _authorization(authorizations: Any) -> dict[str, Any]:
+    """The installation an event is for (the first; Bolt reads no other)."""
+    first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
+    if not isinstance(first, Mapping):
+        raise Malformed("the authorizations cannot be read")
+    found: dict[str, Any] = {}
+    for key in ("enterprise_id", "team_id", "user_id"):
+        if first.get(key) is not None:
+            found[key] = _text(first, key, _ID, where="authorizations")
+    for key in ("is_bot", "is_enterprise_install"):
+        found[key] = first.get(key) is True
+    return found
 
 
 def _channel(body: Mapping[str, Any]) -> str:

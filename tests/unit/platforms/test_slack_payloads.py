@@ -144,3 +144,63 @@ def test_any_command_is_rebuilt_for_bolt_or_refused(changes: dict[str, Any]) -> 
     assert is_slash_command(request.body)
     assert all(isinstance(command[k], str) for k in ("command", "text", "team_id", "channel_id",
                                                      "user_id", "user_name", "channel_name"))
+
+
+HOME_OPENED = {"token": "t", "team_id": "T1", "api_app_id": "A1", "type": "event_callback",
+               "event_id": "Ev1", "event_time": 1700000000,
+               "event": {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home",
+                         "event_ts": "1.2", "view": {"id": "V1", "team_id": "T1", "blocks": []}},
+               "authorizations": [{"enterprise_id": None, "team_id": "T1", "user_id": "U0BOT",
+                                   "is_bot": True, "is_enterprise_install": False}]}
+
+
+def test_an_event_keeps_what_bolt_and_the_home_tab_read() -> None:
+    request = bolt_sees(payloads.canonical(HOME_OPENED))
+    assert request.body["event"] == {"type": "app_home_opened", "user": "U1", "channel": "D1",
+                                     "tab": "home", "event_ts": "1.2",
+                                     "view": {"id": "V1", "team_id": "T1"}}
+    assert (request.context.team_id, request.context.user_id) == ("T1", "U1")
+
+
+@pytest.mark.parametrize("changes", [
+    {"event": "app_home_opened"}, {"event": {"type": 5}}, {"event": {"type": "x", "user": 1}},
+    {"event": {"type": "x", "view": "V1"}}, {"team_id": None}, {"authorizations": 5},
+    {"authorizations": [{"team_id": 7}]},
+])
+def test_events_that_cannot_be_read_are_malformed(changes: dict[str, Any]) -> None:
+    with pytest.raises(Malformed):
+        payloads.canonical({**HOME_OPENED, **changes})
+
+
+def test_the_url_check_keeps_only_its_challenge() -> None:
+    body = {"type": "url_verification", "token": "t", "challenge": "abc_DEF-123"}
+    assert payloads.canonical(body) == {"type": "url_verification", "challenge": "abc_DEF-123"}
+    with pytest.raises(Malformed):
+        payloads.canonical({**body, "challenge": "<script>"})
+
+
+def test_a_click_in_a_view_has_no_channel_and_no_response_url() -> None:
+    click = payloads.canonical({**CLICK, "container": {"type": "view", "view_id": "V1"},
+                                "channel": None, "response_url": None,
+                                "view": {"id": "V1", "type": "home"}})
+    assert click["container"] == {"type": "view", "view_id": "V1"}
+    assert "channel" not in click
+    assert "response_url" not in click
+    assert bolt_sees(click).context.user_id == "U1"
+
+
+@given(st.dictionaries(st.sampled_from(sorted(HOME_OPENED)), json_values, max_size=3),
+       st.dictionaries(st.sampled_from(["type", "user", "channel", "tab", "view"]), json_values,
+                       max_size=2))
+def test_any_event_is_rebuilt_for_bolt_or_refused(changes: dict[str, Any],
+                                                  event: dict[str, Any]) -> None:
+    body = {**HOME_OPENED, **changes}
+    if event and isinstance(body.get("event"), dict):
+        body["event"] = {**body["event"], **event}
+    try:
+        callback = payloads.canonical(body)
+    except Malformed:
+        return
+    request = bolt_sees(callback)
+    assert isinstance(request.context.team_id, str)
+    assert all(isinstance(v, str) for k, v in callback["event"].items() if k != "view")

@@ -270,7 +270,7 @@ def test_validate_command_on_valid_content_exits_0(
 ) -> None:
     broken(tmp_path, "k8s.pending", "k8s.pending")
     assert run(["content", "validate", str(tmp_path)]) == 0
-    assert "valid (1 topics, 3 entries, 1 questions, 0 retired)" in capsys.readouterr().out
+    assert "valid (1 topics, 3 entries, 1 questions)" in capsys.readouterr().out
 
 
 def test_validate_command_defaults_to_content_dir(

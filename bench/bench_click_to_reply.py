@@ -47,9 +47,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_dispatch import CpuMeter, LoopLag, create_database, percentile  # noqa: E402
 
-from bot import paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from bot.service.study import StudyService  # noqa: E402
 from bot.store.database import create_engine, open_database  # noqa: E402
 from tests.support.slack.bot import SECRET, BotProcess, start_bot  # noqa: E402
@@ -179,7 +179,7 @@ async def measure(args: argparse.Namespace, bot: BotProcess, slack: FakeSlack, u
 
 
 async def measure_guard(args: argparse.Namespace, url: str) -> int:
-    catalog = load(paths.content_dir())
+    catalog = load(Settings().content_dir)  # the bundled content unless CONTENT_DIR says
     db = open_database(url)
     service = StudyService(db, catalog, SearchIndex.build(catalog))
     until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)

@@ -37,6 +37,7 @@ class App:
     service: StudyService
 
     async def close(self) -> None:
+        await self.service.stop_checks()  # gives its connection back before the pool goes
         await self.service.close()  # answers already taken are recorded before the pool goes
         await self.db.dispose()
 

@@ -91,7 +91,9 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def service(database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
-            clock: FakeClock) -> StudyService:
-    return StudyService(database, engine_catalog, engine_index, clock)
+async def service(database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
+                  clock: FakeClock) -> AsyncIterator[StudyService]:
+    service = StudyService(database, engine_catalog, engine_index, clock)
+    yield service
+    await service.stop_checks()
 

@@ -15,6 +15,7 @@ from typing import Literal
 from bot import errors
 from bot.chat import actions
 from bot.chat.context import Arg, Call, PlatformHooks
+from bot.chat.markdown import truncate
 from bot.chat.reply import Reply
 from bot.rules.schedule import ScheduleInputError, parse_days
 
@@ -164,7 +165,8 @@ class Registry:
             if (*path, sub) not in self.commands and (*path, sub) not in self.groups:
                 raise errors.InvalidInput(
                     "command", text,
-                    f"unknown subcommand {sub!r}; try: {', '.join(self.children(path))}")
+                    f"unknown subcommand {truncate(sub, 40)!r}; try: "
+                    f"{', '.join(self.children(path))}")
             path = (*path, sub)
         return self.commands[path], words, " ".join(words)
 

@@ -29,11 +29,14 @@ class InFlight:
                 self._idle.set()
 
     async def drain(self, seconds: float) -> bool:
-        """Wait (at most `seconds`) until nothing is in flight; False on timeout."""
+        """Wait (at most `seconds`) until nothing is in flight; False on timeout. Adapters refuse
+        new work once `closed` is set."""
         self.closed = True
+        waiting = self._count
         try:
             await asyncio.wait_for(self._idle.wait(), seconds)
         except TimeoutError:
             log.error("shutdown: %d request(s) still in flight after %.0f s", self._count, seconds)
             return False
+        log.info("shutdown: drained; the %d request(s) in flight are finished", waiting)
         return True

@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot import errors
 from bot.charts import build as charts
 from bot.chat import interactions
-from bot.chat.markdown import code, escape, mention, timestamp, to_plain
+from bot.chat.markdown import code, escape, mention, timestamp, to_plain, truncate
 from bot.chat.reply import Button, Reply
 from bot.dashboard.tokens import DashboardLink
 from bot.service.views import (
@@ -35,6 +35,14 @@ from bot.service.views import (
 
 SETUP_EXAMPLE = "/study setup 09:00 Europe/London mon-fri"
 SORRY = "Sorry, something went wrong on our side. Please try again in a moment."
+ECHO_LIMIT = 80  # what someone typed, said back to them: enough to recognise, never a wall
+REASON_LIMIT = 300  # a reason may quote a typed word too
+
+
+def echo(typed: str, quoted: bool = False) -> str:
+    """Someone's own words, shortened and escaped, to show back to them."""
+    short = truncate(typed, ECHO_LIMIT)
+    return escape(repr(short) if quoted else short)
 
 
 def _key(key: AnswerKey) -> str:
@@ -242,7 +250,7 @@ def lookup(result: LookupResult) -> Reply:
     best = result.best
     if best is None:
         closest = "\n".join(f"- {escape(s.title)} ({code(s.id)})" for s in result.suggestions)
-        head = (f"No entry matches **{escape(result.query)}**." if result.query
+        head = (f"No entry matches **{echo(result.query)}**." if result.query
                 else "What should I look up?")
         return Reply(body=f"{head} Closest:\n{closest}" if closest else head)
     reply = entry(best)
@@ -334,7 +342,7 @@ def help_text(lines: Iterable[tuple[str, str, bool]]) -> Reply:
 
 
 def unknown_command(name: str) -> Reply:
-    return Reply(body=f"Unknown command /{escape(name)}. Try {code('/help')}.", tone="error")
+    return Reply(body=f"Unknown command /{echo(name)}. Try {code('/help')}.", tone="error")
 
 
 def sorry() -> Reply:
@@ -351,13 +359,14 @@ def error_text(exc: errors.StudyError) -> str:
             return f"Only workspace admins can {action}."
         case errors.InvalidInput(field=field, value=value, reason=reason):
             if field == "command":
-                return f"I couldn't read that command: {escape(reason)}"
-            return (f"Invalid {escape(field)} {escape(repr(value))}: {escape(reason)}. "
+                return f"I couldn't read that command: {escape(truncate(reason, REASON_LIMIT))}"
+            return (f"Invalid {escape(field)} {echo(value, quoted=True)}: "
+                    f"{escape(truncate(reason, REASON_LIMIT))}. "
                     "Nothing was changed.")
         case errors.UnknownTopic(name=name, valid=valid):
-            return f"Unknown topic {escape(repr(name))}. Topics: {', '.join(valid)}."
+            return f"Unknown topic {echo(name, quoted=True)}. Topics: {', '.join(valid)}."
         case errors.UnknownQuestion(question_id=qid):
-            return f"There is no question with id {escape(repr(qid))}."
+            return f"There is no question with id {echo(qid, quoted=True)}."
         case errors.NoQuestions():
             return "No questions match this channel's topics."
         case errors.ChannelNotSetUp():

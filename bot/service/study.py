@@ -14,13 +14,14 @@ from bot.service.item_analysis import ItemAnalysis
 from bot.service.lookups import Lookups
 from bot.service.posting import Posting
 from bot.service.practice import Practice
+from bot.service.requests import Requests
 from bot.service.schedules import Schedules
 from bot.service.sending import Sending
 from bot.service.standings import Standings
 
 
 class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
-                   ItemAnalysis, Sending, Dashboard):
+                   ItemAnalysis, Sending, Dashboard, Requests):
     pass
 
 

@@ -294,6 +294,17 @@ class Competition(Base):
     ended: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class RequestSignature(Base):
+    """A signed platform request already served, kept while its signature is still fresh enough
+    to be accepted: a second use inside that window is a replay. Shared by every instance."""
+
+    __tablename__ = "request_signatures"
+    __table_args__ = (Index("ix_request_signatures_expires_at", "expires_at"),)
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # Slack OAuth installs, in slack_sdk's own table layout, created by our migrations (not by
 # slack_sdk's create_tables) so every schema change goes through Alembic.
 SLACK_INSTALLATIONS = "slack_installations"

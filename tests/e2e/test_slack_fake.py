@@ -392,3 +392,40 @@ async def test_post_signed_reaches_a_local_server(slack: FakeSlack) -> None:
     call = slack.calls[-1]
     assert call.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert SignatureVerifier(SECRET).is_valid_request("token=xoxb-9", call.headers)
+
+
+async def test_messages_slack_would_refuse_are_never_waited_for(slack: FakeSlack,
+                                                                client: AsyncWebClient) -> None:
+    too_long = await AsyncWebhookClient(slack.response_url("long")).send(text="x" * 40_001)
+    assert (too_long.status_code, too_long.body) == (400, "msg_too_long")
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "y" * 3_001}}
+    refused = await AsyncWebhookClient(slack.response_url("section")).send(text="t", blocks=[section])
+    assert (refused.status_code, refused.body) == (400, "invalid_blocks")
+    context = {"type": "context", "elements": [{"type": "mrkdwn", "text": "z" * 3_001}]}
+    with pytest.raises(SlackApiError) as crowded:
+        await client.chat_postEphemeral(channel="C1", user="U1", text="t", blocks=[context])
+    assert crowded.value.response["error"] == "invalid_blocks"
+    with pytest.raises(SlackApiError) as long_post:
+        await client.chat_postMessage(channel="C1", text="w" * 40_001)
+    assert long_post.value.response["error"] == "msg_too_long"
+
+    assert [c.rejected for c in slack.rejections] == [
+        "msg_too_long", "invalid_blocks", "invalid_blocks", "msg_too_long"]
+    assert slack.calls_to("response_url") == []
+    assert len(slack.calls_to("response_url", include_rejected=True)) == 2
+    with pytest.raises(AssertionError, match="REFUSED msg_too_long"):
+        await slack.wait_for("response_url", tag="long", timeout=0.1)
+    ok = await AsyncWebhookClient(slack.response_url("fine")).send(text="x" * 40_000)
+    assert ok.status_code == 200
+    assert await slack.wait_for("response_url", tag="fine", timeout=1)
+
+
+async def test_a_slow_method_answers_late_but_counts_its_arrival(slack: FakeSlack,
+                                                                 client: AsyncWebClient) -> None:
+    slack.slow("chat.postMessage", 0.3)
+    started = time.monotonic()
+    task = asyncio.create_task(client.chat_postMessage(channel="C1", text="late"))
+    await slack.wait_arrivals("chat.postMessage", 1, timeout=1)
+    assert slack.calls_to("chat.postMessage") == []  # arrived, not answered yet
+    assert (await task)["ok"] is True
+    assert time.monotonic() - started >= 0.25

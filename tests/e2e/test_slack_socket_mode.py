@@ -202,6 +202,40 @@ async def test_post_now_and_clicks_over_the_socket(bot, slack, socket_mode) -> N
     assert "Traceback" not in bot.log()
 
 
+async def test_an_envelope_delivered_twice_is_served_once(bot, slack, socket_mode) -> None:
+    payload = slash_command_payload(
+        command="/study", text="post-now", team_id=TEAM, channel_id="CTWICE", user_id="UADMIN",
+        user_name="ada", response_url=slack.response_url("twice"))
+    await socket_mode.send_slash_command(payload)
+    await slack.wait_for("response_url", tag="twice", timeout=10)
+    first = socket_mode.deliveries[-1]
+
+    # Slack sends an envelope again when it thinks the ack was late: same id, same payload.
+    again = await socket_mode.send_envelope(
+        "slash_commands", payload, accepts_response_payload=True,
+        extra={"envelope_id": first.envelope_id})
+
+    assert again == {"envelope_id": first.envelope_id}
+    await asyncio.sleep(0.5)
+    assert len(slack.messages("CTWICE")) == 1
+    assert len(slack.calls_to("response_url", tag="twice")) == 1
+
+
+async def test_malformed_envelopes_are_acknowledged_and_change_nothing(bot, slack,
+                                                                       socket_mode) -> None:
+    calls = len(slack.calls)
+    for payload in ({"type": "block_actions", "user": "U1", "actions": []},
+                    {"type": "block_actions", "user": {"id": "U1"}, "team": 5},
+                    {"type": "view_submission", "view": 3}):
+        ack = await socket_mode.send_interactive(payload)
+        assert ack == {"envelope_id": socket_mode.deliveries[-1].envelope_id}
+    await socket_mode.send_slash_command({"command": "/study", "text": "post-now"})
+    await asyncio.sleep(0.5)
+    # (earlier questions' "N answered" edits land on their own schedule)
+    assert [c.method for c in slack.calls[calls:] if c.method != "chat.update"] == []
+    assert "Traceback" not in bot.log()
+
+
 async def test_the_bot_reconnects_when_slack_refreshes_or_drops_the_link(
     bot, slack, socket_mode
 ) -> None:

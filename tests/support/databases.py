@@ -15,6 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.store.database import create_engine
+from bot.store.tables import Base
 
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -64,3 +65,16 @@ def require_postgres(url: str | None) -> str:
     if url is None:
         pytest.skip(f"PostgreSQL unreachable at {PG_URL} (set CI=true to make this a failure)")
     return url
+
+
+async def row_counts(url: str, leave_out: tuple[str, ...] = ()) -> dict[str, int]:
+    """How many rows each of the schema's tables holds (but `leave_out`): "nothing changed"
+    compares two of these."""
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return {table.name: (await conn.execute(
+                text(f'SELECT count(*) FROM "{table.name}"'))).scalar_one()
+                for table in Base.metadata.sorted_tables if table.name not in leave_out}
+    finally:
+        await engine.dispose()

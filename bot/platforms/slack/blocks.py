@@ -12,6 +12,10 @@ Blocks = list[dict[str, Any]]
 SECTION_LIMIT = 3000
 TEXT_LIMIT = 3000  # the notification text; Slack takes more, but nobody reads more
 MAX_BLOCKS = 50
+# All the text of one message's blocks. Slack documents only the per-block limits, but refuses
+# a message whose blocks hold about 13,200 characters in all (msg_blocks_too_long; see
+# slackapi/bolt-js#2509); the margin covers what Slack counts that we do not.
+BLOCKS_TEXT = 12_000
 BUTTONS_PER_BLOCK = 25
 BUTTON_TEXT = 75
 CONTEXT_TEXT = 2000
@@ -35,7 +39,16 @@ def render(reply: Reply) -> Blocks:
         heading(reply), to_mrkdwn(reply.body),
         "\n".join(f"*{letter})* {to_mrkdwn(choice)}" for letter, choice in reply.choices),
     ) if part)
-    blocks: Blocks = [_section(chunk) for chunk in _chunks(text, SECTION_LIMIT)]
+    tail = _buttons(reply) + _context(reply)
+    budget = BLOCKS_TEXT - _text_in(tail)
+    blocks = [_section(chunk) for chunk in _chunks(_cut(text, budget), SECTION_LIMIT)]
+    if len(blocks) + len(tail) > MAX_BLOCKS:  # keep the buttons and small print; cut the text
+        blocks = blocks[: max(MAX_BLOCKS - len(tail), 1)]
+    return (blocks + tail)[:MAX_BLOCKS]
+
+
+def _buttons(reply: Reply) -> Blocks:
+    blocks: Blocks = []
     live = [button for button in reply.buttons if not button.disabled]  # Slack cannot grey one out
     for start in range(0, len(live), BUTTONS_PER_BLOCK):
         elements = []
@@ -48,13 +61,42 @@ def render(reply: Reply) -> Blocks:
                 element["style"] = _STYLES[button.style]
             elements.append(element)
         blocks.append({"type": "actions", "block_id": f"studybot.buttons.{start}", "elements": elements})
-    blocks += [{"type": "context", "elements": [{"type": "mrkdwn",
-                                                 "text": truncate(to_mrkdwn(line), CONTEXT_TEXT)}]}
-               for line in reply.context]
-    if len(blocks) > MAX_BLOCKS:  # keep the buttons and small print; cut the text
-        tail = [b for b in blocks if b["type"] != "section"]
-        blocks = [b for b in blocks if b["type"] == "section"][: MAX_BLOCKS - len(tail)] + tail
     return blocks
+
+
+def _context(reply: Reply) -> Blocks:
+    return [{"type": "context", "elements": [{"type": "mrkdwn",
+                                              "text": truncate(to_mrkdwn(line), CONTEXT_TEXT)}]}
+            for line in reply.context]
+
+
+def _text_in(blocks: Blocks) -> int:
+    return sum(len(element["text"]["text"] if element["type"] == "button" else element["text"])
+               for block in blocks for element in block["elements"])
+
+
+def _cut(text: str, limit: int) -> str:
+    """At most `limit` characters (some text always stays), cut at a line end if one is near, and
+    never inside an escape such as `&amp;` or a `<...>` token."""
+    limit = max(limit, SECTION_LIMIT // 3)
+    if len(text) <= limit:
+        return text
+    cut = text[: _safe_end(text, limit - 1)]
+    line_end = cut.rfind("\n")
+    if line_end > limit * 0.8:
+        cut = cut[:line_end]
+    return cut.rstrip() + "…"
+
+
+def _safe_end(text: str, limit: int) -> int:
+    """The longest prefix, at most `limit`, that does not end inside an escape (`&amp;`) or a
+    `<...>` token (a date, a link): a split there would show as garbage."""
+    end = min(limit, len(text))
+    for opener, closer in (("&", ";"), ("<", ">")):
+        start = text.rfind(opener, 0, end)
+        if start > 0 and text.rfind(closer, 0, end) < start:
+            end = start
+    return end
 
 
 def message(reply: Reply) -> dict[str, Any]:
@@ -75,8 +117,9 @@ def _chunks(text: str, limit: int) -> list[str]:
             if current:
                 chunks.append(current)
                 current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
+            end = _safe_end(line, limit)
+            chunks.append(line[:end])
+            line = line[end:]
         candidate = f"{current}\n{line}" if current else line
         if len(candidate) > limit:
             chunks.append(current)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
@@ -36,7 +37,9 @@ class BoltSetup:
     oauth: bool
 
 
-def build_bolt(settings: Settings, engine: AsyncEngine) -> BoltSetup:
+def build_bolt(settings: Settings, engine: AsyncEngine,
+               session: aiohttp.ClientSession | None = None) -> BoltSetup:
+    """The Bolt app; its Web API clients share `session` (one per runtime) when given."""
     if settings.slack_signing_secret is None:
         raise StartupError("SLACK_SIGNING_SECRET is required to serve Slack")
     secret = settings.slack_signing_secret.get_secret_value()
@@ -46,8 +49,9 @@ def build_bolt(settings: Settings, engine: AsyncEngine) -> BoltSetup:
             installations_table_name=SLACK_INSTALLATIONS, bots_table_name=SLACK_BOTS,
         )
         app = AsyncApp(
-            signing_secret=secret,
-            client=make_client(settings.slack_api_url),
+            signing_secret=secret, request_verification_enabled=False,  # the edge verifies
+            raise_error_for_unhandled_request=True,  # to our error handler: no body in the log
+            client=make_client(settings.slack_api_url, session=session),
             oauth_settings=AsyncOAuthSettings(
                 client_id=settings.slack_client_id,
                 client_secret=settings.slack_client_secret.get_secret_value(),
@@ -61,15 +65,17 @@ def build_bolt(settings: Settings, engine: AsyncEngine) -> BoltSetup:
             bot = await store.async_find_bot(enterprise_id=None, team_id=team_id)
             if bot is None:
                 raise LookupError(f"studybot is not installed in Slack team {team_id}")
-            return make_client(settings.slack_api_url, bot.bot_token)
+            return make_client(settings.slack_api_url, bot.bot_token, session)
 
         return BoltSetup(app, SlackPublisher(installed_client), oauth=True)
 
     if settings.slack_bot_token is None:
         raise StartupError("set SLACK_BOT_TOKEN, or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
     token = settings.slack_bot_token.get_secret_value()
-    client = make_client(settings.slack_api_url, token)
-    app = AsyncApp(signing_secret=secret, client=client, authorize=_single_token(client, token))
+    client = make_client(settings.slack_api_url, token, session)
+    app = AsyncApp(signing_secret=secret, request_verification_enabled=False,  # the edge verifies
+                   raise_error_for_unhandled_request=True,  # to our error handler: no body logged
+                   client=client, authorize=_single_token(client, token))
 
     async def single_client(_team_id: str) -> AsyncWebClient:
         return client

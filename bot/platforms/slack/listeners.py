@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import interactions
@@ -22,6 +23,7 @@ from bot.service.views import Actor, ChannelRef
 log = logging.getLogger("studybot.slack")
 
 PLATFORM = "slack"
+ANY_ACTION = re.compile("")
 
 
 class SlackListeners:
@@ -33,7 +35,9 @@ class SlackListeners:
     def register(self, app: AsyncApp) -> None:
         HomeTab(self.router, self.admin_group).register(app)  # first: its clicks match first
         app.command(re.compile(r"^/.+"))(self.on_command)
-        app.action(re.compile(r"^" + re.escape(interactions.PREFIX)))(self.on_action)
+        # Every click: ours, another app's id, or one the edge could not read (an empty id).
+        # Each is answered; a click no listener takes would leave the person with nothing.
+        app.action(ANY_ACTION)(self.on_action)
         app.error(self.on_error)
 
     def _context(self, client: AsyncWebClient, team: str, user: str, name: str, channel: str,
@@ -44,27 +48,33 @@ class SlackListeners:
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:
-        await ack()
+        # Held before the ack: once Slack is told we took the request, a shutdown waits for it.
         async with self.inflight.hold():
+            await ack()
             context = self._context(client, command["team_id"], command["user_id"],
-                                    command.get("user_name", ""), command["channel_id"],
-                                    command.get("channel_name", ""))
+                                    command["user_name"], command["channel_id"],
+                                    command["channel_name"])
             name = command["command"].lstrip("/")
-            reply = await self.router.text(context, name, (command.get("text") or "").strip())
-            await respond(response_type="ephemeral", **blocks.message(reply))
+            reply = await self.router.text(context, name, command["text"].strip())
+            await self._respond(respond, response_type="ephemeral", **blocks.message(reply))
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
                         respond: AsyncRespond, client: AsyncWebClient) -> None:
-        await ack()
+        # The edge (or the Socket Mode handler) rebuilt the body: every field read here is there.
         async with self.inflight.hold():
+            await ack()
             user = body["user"]
-            team = (body.get("team") or {}).get("id") or user.get("team_id", "")
-            channel = (body.get("channel") or {}).get("id") or body["container"]["channel_id"]
-            context = self._context(client, team, user["id"],
-                                    user.get("name") or user.get("username") or "", channel)
-            button = interactions.ButtonId(action.get("action_id", ""), action.get("value") or "")
+            # A click in a view (the App Home tab) has no channel: it is answered in the
+            # person's direct messages with the bot (posting to a user id lands there).
+            channel = body["channel"]["id"] if "channel" in body else None
+            context = self._context(client, body["team"]["id"], user["id"],
+                                    user["name"] or user["username"], channel or user["id"])
+            button = interactions.ButtonId(action["action_id"], action["value"])
             reply = await self.router.click(context, button)
-            await self._deliver(reply, context, respond, client)
+            if channel is None:
+                await client.chat_postMessage(channel=user["id"], **blocks.message(reply))
+            else:
+                await self._deliver(reply, context, respond, client)
 
     async def _deliver(self, reply: Reply, context: Context, respond: AsyncRespond,
                        client: AsyncWebClient) -> None:
@@ -72,13 +82,30 @@ class SlackListeners:
         if not reply.ephemeral:
             await client.chat_postMessage(channel=channel, **blocks.message(reply))
             if reply.replaces:
-                await respond(delete_original=True)
+                await self._respond(respond, delete_original=True)
         elif reply.replaces:
-            await respond(replace_original=True, response_type="ephemeral", **blocks.message(reply))
+            await self._respond(respond, replace_original=True, response_type="ephemeral",
+                                **blocks.message(reply))
         else:
             await client.chat_postEphemeral(channel=channel, user=user, **blocks.message(reply))
 
+    @staticmethod
+    async def _respond(respond: AsyncRespond, **message: Any) -> None:
+        """Answer on the response_url; Slack's refusal comes back as a status, not an error."""
+        response = await respond(**message)
+        if response.status_code != 200:
+            log.warning("Slack refused a reply on the response_url: %d %s", response.status_code,
+                        str(response.body)[:200])
+
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
+        if isinstance(error, BoltUnhandledRequestError):
+            # No listener for it (an event nobody subscribed to): one line, never the body,
+            # which Bolt's own warning would log whole.
+            kind = body.get("type") or body.get("command") or "?"
+            event = (body.get("event") or {}).get("type") if kind == "event_callback" else None
+            log.info("Slack request not handled: %s%s", str(kind)[:40],
+                     f" ({str(event)[:40]})" if event else "")
+            return
         user = body.get("user") or {}
         team = body.get("team_id") or (body.get("team") or {}).get("id") or (
             user.get("team_id") if isinstance(user, dict) else None)

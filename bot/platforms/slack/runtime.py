@@ -6,9 +6,9 @@ import asyncio
 import logging
 from collections.abc import Sequence
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.errors import SlackApiError
 
 from bot.bootstrap import App, Chat
@@ -16,11 +16,14 @@ from bot.chat.inflight import InFlight
 from bot.config import Settings
 from bot.platforms import RunOptions, StartupError
 from bot.platforms.slack.bolt import build_bolt
+from bot.platforms.slack.edge import SlackEdge
 from bot.platforms.slack.listeners import SlackListeners
+from bot.platforms.slack.socket_mode import GuardedSocketModeHandler
 
 log = logging.getLogger("studybot.slack")
 
 DRAIN_SECONDS = 10.0
+HTTP_TIMEOUT = 30.0  # slack_sdk's own default per call
 
 
 class SlackRuntime:
@@ -28,19 +31,24 @@ class SlackRuntime:
 
     def __init__(self, settings: Settings, app: App) -> None:
         self.settings = settings
-        self.bolt = build_bolt(settings, app.db.engine)
+        # Built inside the running loop (the runner builds runtimes there); closed by close().
+        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
+        try:
+            self.bolt = build_bolt(settings, app.db.engine, self.http)
+        except BaseException:
+            self.http.detach()  # closed without a loop round: it never opened a connection
+            raise
         self.publisher = self.bolt.publisher
         self.inflight = InFlight()
-        self._socket_mode: AsyncSocketModeHandler | None = None
+        self.first_use = app.service.first_use
+        self._socket_mode: GuardedSocketModeHandler | None = None
         self._forever = asyncio.Event()
 
     def routes(self) -> Sequence[web.RouteDef]:
         bolt = self.bolt.app
-
-        async def events(request: web.Request) -> web.Response:
-            response = await bolt.async_dispatch(await to_bolt_request(request))
-            return await to_aiohttp_response(response)
-
+        assert self.settings.slack_signing_secret is not None  # build_bolt refused to start without
+        events = SlackEdge(bolt, self.settings.slack_signing_secret.get_secret_value(),
+                           self.first_use, self.inflight)
         routes = [web.post("/slack/events", events)]
         flow = bolt.oauth_flow
         if self.bolt.oauth and flow is not None:
@@ -61,12 +69,16 @@ class SlackRuntime:
         SlackListeners(chat.router, self.settings.slack_admin_group, self.inflight).register(
             self.bolt.app)
         if self.settings.slack_app_token is not None:
-            self._socket_mode = await self._connect_socket_mode(
-                self.settings.slack_app_token.get_secret_value())
+            try:
+                self._socket_mode = await self._connect_socket_mode(
+                    self.settings.slack_app_token.get_secret_value())
+            except BaseException:
+                await self.http.close()  # a runtime that did not start is not closed later
+                raise
         log.info("Slack: HTTP on port %d%s", self.settings.port,
                  " and Socket Mode" if self._socket_mode else "")
 
-    async def _connect_socket_mode(self, app_token: str) -> AsyncSocketModeHandler:
+    async def _connect_socket_mode(self, app_token: str) -> GuardedSocketModeHandler:
         """Connect Socket Mode, or say why not: slack_sdk would otherwise retry a refused token
         forever while the bot looks healthy."""
         try:
@@ -74,7 +86,7 @@ class SlackRuntime:
         except SlackApiError as exc:
             raise StartupError(
                 f"SLACK_APP_TOKEN was refused by Slack ({exc.response.get('error')})") from None
-        handler = AsyncSocketModeHandler(self.bolt.app, app_token)
+        handler = GuardedSocketModeHandler(self.bolt.app, app_token, self.first_use, self.inflight)
         await handler.connect_async()
         return handler
 
@@ -89,6 +101,7 @@ class SlackRuntime:
     async def close(self) -> None:
         if self._socket_mode is not None:
             await self._socket_mode.close_async()
+        await self.http.close()
 
 
 def build(settings: Settings, app: App, options: RunOptions) -> SlackRuntime:

@@ -21,7 +21,7 @@ import contextlib
 import copy
 import json
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,6 +45,12 @@ MAX_TEXT = 40_000
 MAX_BLOCKS = 50
 MAX_ACTIONS_ELEMENTS = 25
 MAX_SECTION_TEXT = 3_000
+MAX_TEXT_OBJECT = 3_000  # any other text object (context elements)
+MAX_CONTEXT_ELEMENTS = 10
+# Not in Slack's reference, but observed: a message whose blocks hold about 13,200 characters of
+# text in all is refused with msg_blocks_too_long (slackapi/bolt-js#2509), even when every block
+# is within its own limit. The fake refuses a little earlier.
+MAX_BLOCKS_TEXT = 13_000
 MAX_SECTION_FIELD = 2_000
 MAX_SECTION_FIELDS = 10
 MAX_HEADER_TEXT = 150
@@ -52,6 +58,9 @@ MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2_000
 MAX_ID = 255
 MAX_RESPONSE_URL_USES = 5
+# Errors that mean Slack refused what a message says or how it is built: the message never shows.
+CONTENT_ERRORS = frozenset({"invalid_blocks", "msg_too_long", "msg_blocks_too_long", "no_text",
+                            "invalid_metadata_format"})
 
 Json = dict[str, Any]
 Handler = Callable[["Call"], Json]
@@ -74,6 +83,7 @@ class Call:
     status: int = 200
     response: Json | str | None = None  # what the fake answered
     headers: dict[str, str] = field(default_factory=dict)
+    rejected: str | None = None  # the content error (CONTENT_ERRORS) when Slack would refuse it
 
     @property
     def ok(self) -> bool:
@@ -174,6 +184,8 @@ class FakeSlack(LocalServer):
         self._rate_limits: dict[str, deque[int]] = {}
         self._failures: dict[str, deque[str]] = {}
         self._custom: dict[str, Handler] = {}
+        self._delays: dict[str, float] = {}
+        self.arrivals: Counter[str] = Counter()  # calls per method as they arrive (before delays)
         self._last_ts_us = 0
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -309,23 +321,39 @@ class FakeSlack(LocalServer):
         """The next `times` calls to `method` answer `{"ok": false, "error": error}` (HTTP 200)."""
         self._failures.setdefault(method, deque()).extend([error] * times)
 
+    def slow(self, method: str, seconds: float) -> None:
+        """Answer every call to `method` (or "response_url") only after `seconds`; 0 undoes it."""
+        self._delays[method] = seconds
+
     # ---------------------------------------------------------------- inspection
 
-    def calls_to(self, method: str, *, tag: str | None = None, only_ok: bool = False) -> list[Json]:
-        """Bodies of the recorded calls to `method` (incl. rate-limited/failed ones unless only_ok)."""
-        return [c.body for c in self._matching(method, tag, only_ok)]
+    @property
+    def rejections(self) -> list[Call]:
+        """Calls whose content Slack would refuse (too long, invalid blocks, no text)."""
+        return [c for c in self.calls if c.rejected]
+
+    def calls_to(self, method: str, *, tag: str | None = None, only_ok: bool = False,
+                 include_rejected: bool = False) -> list[Json]:
+        """Bodies of the recorded calls to `method` (incl. rate-limited/failed ones unless only_ok).
+
+        A message Slack would refuse is left out unless `include_rejected`: nobody ever sees it,
+        so no test may pass by waiting for it."""
+        return [c.body for c in self._matching(method, tag, only_ok, include_rejected)]
 
     async def wait_for(self, method: str, count: int = 1, timeout: float = 5.0, *,  # noqa: ASYNC109
-                       tag: str | None = None, only_ok: bool = False) -> list[Json]:
-        """Wait until at least `count` calls to `method` are recorded; return all their bodies."""
+                       tag: str | None = None, only_ok: bool = False,
+                       include_rejected: bool = False) -> list[Json]:
+        """Wait until at least `count` calls to `method` are recorded; return all their bodies
+        (messages Slack would refuse left out, as in calls_to)."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:
-            found = self._matching(method, tag, only_ok)
+            found = self._matching(method, tag, only_ok, include_rejected)
             if len(found) >= count:
                 return [c.body for c in found]
             remaining = deadline - asyncio.get_running_loop().time()
             if remaining <= 0:
-                seen = [c.method + (f"[{c.tag}]" if c.tag else "") for c in self.calls]
+                seen = [c.method + (f"[{c.tag}]" if c.tag else "")
+                        + (f" REFUSED {c.rejected}" if c.rejected else "") for c in self.calls]
                 raise AssertionError(
                     f"expected {count} call(s) to {method}"
                     f"{f' (tag {tag})' if tag else ''} within {timeout}s, got {len(found)}; "
@@ -365,8 +393,14 @@ class FakeSlack(LocalServer):
         if token is None and isinstance(form_token, str):
             token = form_token
         call = Call(method=method, body=body, token=token, at=at, headers=dict(request.headers))
+        self.arrivals[method] += 1
+        self._notify()
+        if self._delays.get(method):
+            await asyncio.sleep(self._delays[method])
         status, payload, extra_headers = self._respond_api(call)
         call.status, call.response = status, payload
+        if payload.get("error") in CONTENT_ERRORS:
+            call.rejected = payload["error"]
         self._record(call)
         return web.json_response(payload, status=status, headers=extra_headers)
 
@@ -405,8 +439,13 @@ class FakeSlack(LocalServer):
         body = await _read_body(request)
         call = Call(method="response_url", body=body, token=None, at=at, tag=tag,
                     headers=dict(request.headers))
+        self.arrivals["response_url"] += 1
+        if self._delays.get("response_url"):
+            await asyncio.sleep(self._delays["response_url"])
         status, text, headers = self._respond_response_url(tag, body, call)
         call.status, call.response = status, text
+        if status == 400 and text in CONTENT_ERRORS:
+            call.rejected = text
         self._record(call)
         return web.Response(status=status, text=text, headers=headers, content_type="text/html")
 
@@ -427,8 +466,12 @@ class FakeSlack(LocalServer):
         delete = _flag(body.get("delete_original"))
         if not delete and not body.get("text") and not body.get("blocks"):
             return 400, "no_text", {}
+        if len(str(body.get("text") or "")) > MAX_TEXT:
+            return 400, "msg_too_long", {}
         if "blocks" in body and _validate_blocks(body["blocks"]):
             return 400, "invalid_blocks", {}
+        if "blocks" in body and _blocks_text(body["blocks"]) > MAX_BLOCKS_TEXT:
+            return 400, "msg_blocks_too_long", {}
         if link.channel and link.message_ts and (delete or _flag(body.get("replace_original"))):
             channel = self._channels.get(link.channel)
             stored = _find(channel, link.message_ts) if channel else None
@@ -442,12 +485,27 @@ class FakeSlack(LocalServer):
 
     def _record(self, call: Call) -> None:
         self.calls.append(call)
+        self._notify()
+
+    def _notify(self) -> None:
         event, self._changed = self._changed, asyncio.Event()
         event.set()
 
-    def _matching(self, method: str, tag: str | None, only_ok: bool) -> list[Call]:
+    async def wait_arrivals(self, method: str, count: int, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until `count` calls to `method` have arrived (answered or not yet)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.arrivals[method] < count:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise AssertionError(f"{self.arrivals[method]} of {count} calls to {method} arrived")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+
+    def _matching(self, method: str, tag: str | None, only_ok: bool,
+                  include_rejected: bool = False) -> list[Call]:
         return [c for c in self.calls
-                if c.method == method and (tag is None or c.tag == tag) and (not only_ok or c.ok)]
+                if c.method == method and (tag is None or c.tag == tag) and (not only_ok or c.ok)
+                and (include_rejected or not c.rejected)]
 
     @staticmethod
     def _take(queues: dict[str, deque[Any]], method: str) -> Any:
@@ -770,6 +828,19 @@ def _check_blocks(blocks: Any) -> None:
     if errors:
         raise SlackError("invalid_blocks", errors=errors,
                          response_metadata={"messages": [f"[ERROR] {e}" for e in errors]})
+    if _blocks_text(blocks) > MAX_BLOCKS_TEXT:
+        raise SlackError("msg_blocks_too_long")
+
+
+def _blocks_text(value: Any) -> int:
+    """Characters of text anywhere in the blocks (sections, fields, context, buttons...)."""
+    if isinstance(value, list):
+        return sum(_blocks_text(item) for item in value)
+    if isinstance(value, dict):
+        own = len(value["text"]) if isinstance(value.get("text"), str) else 0
+        return own + sum(_blocks_text(item) for key, item in value.items() if key != "text"
+                         or not isinstance(item, str))
+    return 0
 
 
 def _validate_blocks(blocks: Any) -> list[str]:
@@ -805,6 +876,17 @@ def _validate_blocks(blocks: Any) -> list[str]:
                 errors += _validate_element(block["accessory"], f"{where}/accessory")
             if not block.get("text") and not fields:
                 errors.append(f"must provide either text or fields [json-pointer:{where}]")
+        elif kind == "context":
+            elements = block.get("elements") or []
+            if not elements:
+                errors.append(f"must provide at least 1 item [json-pointer:{where}/elements]")
+            if len(elements) > MAX_CONTEXT_ELEMENTS:
+                errors.append(
+                    f"no more than {MAX_CONTEXT_ELEMENTS} items allowed [json-pointer:{where}/elements]")
+            for j, element in enumerate(elements):
+                if isinstance(element, dict) and element.get("type") in ("mrkdwn", "plain_text"):
+                    errors += _text_limit({"text": element.get("text")}, MAX_TEXT_OBJECT,
+                                          f"{where}/elements/{j}")
         elif kind == "header":
             errors += _text_limit(block.get("text"), MAX_HEADER_TEXT, f"{where}/text")
         elif kind == "actions":

@@ -344,7 +344,10 @@ class FakeSocketMode(LocalServer):
         self.received.append(message)
         self._notify()
         envelope_id = message.get("envelope_id")
-        delivery = next((d for d in self.deliveries if d.envelope_id == envelope_id), None)
+        # Slack sends an envelope again (same id) when it was not acknowledged in time: the ack
+        # belongs to the newest delivery still waiting for one.
+        same = [d for d in self.deliveries if d.envelope_id == envelope_id]
+        delivery = next((d for d in reversed(same) if d.ack is None), same[0] if same else None)
         if delivery is None:
             self.protocol_errors.append(f"message for no envelope: {text[:200]!r}")
             return

@@ -11,7 +11,7 @@ from bot.service.views import Actor, ChannelRef
 
 async def lookup(call: Call) -> Reply:
     topic = call.command.topic
-    found = call.service.lookup(call.text("query"), topic=topic)
+    found = await call.service.lookup(call.context.actor, call.text("query"), topic=topic)
     metrics.LOOKUPS.labels(call.context.actor.platform, str(found.best is not None).lower()).inc()
     return replies.lookup(found)
 
@@ -42,7 +42,8 @@ async def _subject(call: Call) -> Actor:
 async def quiz(call: Call) -> Reply:
     asked = call.text("topic") or None
     card = await call.service.practice(call.context.actor, asked)
-    return replies.practice(card, call.service.catalog.resolve_topic(asked) if asked else None)
+    chosen = await call.service.topic_slug(call.context.actor, asked) if asked else None
+    return replies.practice(card, chosen)
 
 
 async def show_help(call: Call) -> Reply:

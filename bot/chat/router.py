@@ -109,7 +109,7 @@ class Router:
                 return replies.practice(card, topic).replacing()
             case interactions.Share(entry_id=entry_id):
                 _clicked(context, "share")
-                view = self.service.entry(entry_id)
+                view = await self.service.entry(actor, entry_id)
                 if view is None:
                     return replies.entry_gone()
                 return replies.entry(view, shared_by=actor.user_id).replacing()

@@ -158,6 +158,7 @@ class ScheduleView:
     days: str
     topics: tuple[str, ...]
     next_post_local: datetime | None
+    bank: str = "both"  # bundled, own (the workspace's own questions) or both
 
 
 @dataclass(frozen=True)

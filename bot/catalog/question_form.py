@@ -76,12 +76,18 @@ def read_form(values: Mapping[str, str], *, bank: Catalog, bundled: Catalog,
         raise FormErrors(problems) from None
     if problems or topic is None:
         raise FormErrors(problems)
-    candidate = SourceFile("form", LinedDocument(None), TopicFile.model_construct(
-        topic=new_topic or bank.topics[topic], entries=(), questions=(question,)),
-        {"entries": [], "questions": [0]})
-    others = [q for q in bank.questions_in() if q.id != keep_id]
-    warnings = tuple(p.message for p in lint_beside([candidate], others))
+    warnings = advice(question, new_topic or bank.topics[topic], bank, keep_id)
     return FormQuestion(question, topic, new_topic, warnings)
+
+
+def advice(question: Question, topic: Topic, bank: Catalog,
+           replaces: str | None = None) -> tuple[str, ...]:
+    """The content warnings about one question joining `bank` (in place of `replaces`): a key
+    that gives itself away, the same question as one already there."""
+    candidate = SourceFile("form", LinedDocument(None), TopicFile.model_construct(
+        topic=topic, entries=(), questions=(question,)), {"entries": [], "questions": [0]})
+    others = [q for q in bank.questions_in() if q.id not in (replaces, question.id)]
+    return tuple(p.message for p in lint_beside([candidate], others))
 
 
 def form_values(question: Question, topic: str) -> dict[str, str]:

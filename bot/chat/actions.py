@@ -55,7 +55,7 @@ async def setup(call: Call) -> Reply:
     target = await _target(call, here)
     view = await call.service.configure_channel(
         call.context.actor, target, call.text("time"), call.text("timezone"),
-        call.text("days", "mon-fri"), list(call.words("topics")))
+        call.text("days", "mon-fri"), list(call.words("topics")), call.text("bank", "both"))
     return replies.schedule(view, saved=True)
 
 
@@ -117,3 +117,18 @@ async def competition_list(call: Call) -> Reply:
 
 async def dashboard(call: Call) -> Reply:
     return replies.dashboard_link(call.service.dashboard_link(call.context.actor))
+
+
+# -- the team's own questions ----------------------------------------------------------------
+
+async def question_add(call: Call) -> Reply:
+    return replies.open_question_form()
+
+
+async def question_review(call: Call) -> Reply:
+    return replies.review(await call.service.review_queue(call.context.actor))
+
+
+async def question_retire(call: Call) -> Reply:
+    return replies.retired(await call.service.retire_question(call.context.actor,
+                                                              call.text("question")))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from bot.chat.forms import Form
 from bot.chat.interactions import ButtonId
 
 Tone = Literal["info", "question", "success", "failure", "error"]
@@ -40,6 +41,10 @@ class Reply:
     replaces: bool = False
     tone: Tone = "info"
     notification: str = ""  # plain text for notifications and screen readers; default: the heading
+    # A form to open instead of a message (Slack views.open, a Discord modal, prompts in the
+    # terminal). On a refused submission: the form as typed, with `field_errors` (name, why).
+    form: Form | None = None
+    field_errors: tuple[tuple[str, str], ...] = ()
 
     def public(self) -> Reply:
         return replace(self, ephemeral=False)

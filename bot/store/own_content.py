@@ -158,6 +158,19 @@ async def set_status(session: AsyncSession, workspace_id: int, question_ids: Seq
         status=status, reviewer_id=reviewer_id, reviewed_at=now, updated_at=now))
 
 
+async def drop_empty_topic(session: AsyncSession, workspace_id: int, slug: str) -> None:
+    """Remove a topic of the workspace's own that holds no entry and no question but rejected
+    ones (a rejected proposal started it)."""
+    held = select(WorkspaceQuestion.id).where(
+        WorkspaceQuestion.workspace_id == workspace_id, WorkspaceQuestion.topic == slug,
+        WorkspaceQuestion.status != "rejected")
+    entries = select(WorkspaceEntry.id).where(WorkspaceEntry.workspace_id == workspace_id,
+                                              WorkspaceEntry.topic == slug)
+    await session.execute(delete(WorkspaceTopic).where(
+        WorkspaceTopic.workspace_id == workspace_id, WorkspaceTopic.slug == slug,
+        ~held.exists(), ~entries.exists()))
+
+
 # -- drafts: a form someone filled in that was refused --------------------------------------
 
 async def save_draft(session: AsyncSession, workspace_id: int, user: str, form: str,

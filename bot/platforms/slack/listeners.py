@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
@@ -34,6 +35,7 @@ class SlackListeners:
         HomeTab(self.router, self.admin_group).register(app)  # first: its clicks match first
         app.command(re.compile(r"^/.+"))(self.on_command)
         app.action(re.compile(r"^" + re.escape(interactions.PREFIX)))(self.on_action)
+        app.view(re.compile(r"^" + re.escape(interactions.PREFIX)))(self.on_submit)
         app.error(self.on_error)
 
     def _context(self, client: AsyncWebClient, team: str, user: str, name: str, channel: str,
@@ -51,6 +53,9 @@ class SlackListeners:
                                     command.get("channel_name", ""))
             name = command["command"].lstrip("/")
             reply = await self.router.text(context, name, (command.get("text") or "").strip())
+            if reply.form is not None:
+                await self._open(client, command.get("trigger_id", ""), reply, context)
+                return
             await respond(response_type="ephemeral", **blocks.message(reply))
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
@@ -64,6 +69,9 @@ class SlackListeners:
                                     user.get("name") or user.get("username") or "", channel)
             button = interactions.ButtonId(action.get("action_id", ""), action.get("value") or "")
             reply = await self.router.click(context, button)
+            if reply.form is not None:
+                await self._open(client, body.get("trigger_id", ""), reply, context)
+                return
             await self._deliver(reply, context, respond, client)
 
     async def _deliver(self, reply: Reply, context: Context, respond: AsyncRespond,
@@ -77,6 +85,43 @@ class SlackListeners:
             await respond(replace_original=True, response_type="ephemeral", **blocks.message(reply))
         else:
             await client.chat_postEphemeral(channel=channel, user=user, **blocks.message(reply))
+
+    # -- forms: a modal opened with the request's trigger, its submission ---------------------
+
+    async def _open(self, client: AsyncWebClient, trigger_id: str, reply: Reply,
+                    context: Context) -> None:
+        assert reply.form is not None
+        # A submission carries no channel: the modal keeps the one it was opened from.
+        where = json.dumps({"channel": context.channel.channel_id,
+                            "name": context.channel.channel_name})
+        await client.views_open(trigger_id=trigger_id, view=blocks.modal(reply.form, where))
+
+    async def on_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+                        client: AsyncWebClient) -> None:
+        """A modal submitted. Slack waits for the answer (3 s): a refused field is answered
+        inside the modal (`response_action: errors`); otherwise it closes and the reply is
+        posted privately in the channel the form was opened from."""
+        async with self.inflight.hold():
+            user = body["user"]
+            team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+            try:
+                where = json.loads(view.get("private_metadata") or "{}")
+            except ValueError:
+                where = {}
+            context = self._context(client, team, user["id"],
+                                    user.get("name") or user.get("username") or "",
+                                    str(where.get("channel", "")), str(where.get("name", "")))
+            reply = await self.router.submit(context, view.get("callback_id", ""),
+                                             blocks.submitted(view))
+            if reply.field_errors:
+                await ack(response_action="errors", errors=dict(reply.field_errors))
+                return
+            await ack()
+            if context.channel.channel_id:
+                await client.chat_postEphemeral(channel=context.channel.channel_id,
+                                                user=context.actor.user_id, **blocks.message(reply))
+            else:
+                await context.hooks.tell(context.actor, reply)
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         user = body.get("user") or {}

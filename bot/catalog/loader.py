@@ -138,9 +138,11 @@ def describe(error: ErrorDetails) -> str:
     return error["msg"].removeprefix("Value error, ")
 
 
-def cross_checks(parsed: list[SourceFile], known_entries: Collection[str] = ()) -> list[Problem]:
+def cross_checks(parsed: list[SourceFile], known_entries: Collection[str] = (),
+                 known_topics: Collection[str] = ()) -> list[Problem]:
     """What no single item can tell: ids in their topic, unique, and references that resolve
-    (to an entry of these files, or to one of `known_entries`)."""
+    (to an entry of these files, or to one of `known_entries`; `known_topics` exist besides
+    these files' own)."""
     problems: list[Problem] = []
     topics: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -166,7 +168,7 @@ def cross_checks(parsed: list[SourceFile], known_entries: Collection[str] = ()) 
                 index = item.positions[kind][position]
                 line = item.doc.line_of((kind, index, "id"))
                 prefix = thing.id.split(".", 1)[0]
-                if prefix not in topics:
+                if prefix not in topics and prefix not in known_topics:
                     problems.append(Problem(item.path, line, f"{kind}.{index}.id: unknown topic "
                                             f"{prefix!r} in id {thing.id!r}"))
                 elif prefix != slug:

@@ -53,7 +53,7 @@ def read(name: str, text: str, *, bundled: Catalog, bank: Catalog,
         problems.extend(found)
         if content is not None:
             parsed.append(SourceFile(name, doc, content, positions))
-    problems.extend(cross_checks(parsed, {*bundled.entries, *known_entries}))
+    problems.extend(cross_checks(parsed, {*bundled.entries, *known_entries}, bank.topics))
     problems.extend(_own_rules(parsed, bundled))
     if problems:
         raise ContentError(problems)
@@ -70,7 +70,9 @@ def read(name: str, text: str, *, bundled: Catalog, bank: Catalog,
 def _own_rules(parsed: list[SourceFile], bundled: Catalog) -> Iterable[Problem]:
     for source in parsed:
         topic = source.content.topic
-        for name in (topic.slug, *topic.aliases):
+        # A bundled topic's header is the bundled topic's: its names are its own.
+        names = () if topic.slug in bundled.topics else (topic.slug, *topic.aliases)
+        for name in names:
             problem = topic_name_problem(name, bundled) if name == topic.slug else (
                 f"{name!r} already names the topic {bundled.resolve_topic(name)!r}"
                 if bundled.resolve_topic(name) is not None else None)

@@ -78,8 +78,10 @@ async def test_propose_in_a_modal_review_post_and_answer(bot, discord, guild, ad
     # No choice marked right: Discord cannot show it in the modal, so a private reply says
     # what to fix, and keeps what was typed behind "Edit again".
     refused = await (await discord.submit_modal(opened, QUESTION)).reply()
-    assert refused.ephemeral and "Not saved yet" in refused.text()
-    assert "Choices" in refused.text() and "*" in refused.text()
+    assert refused.ephemeral
+    assert "Not saved yet" in refused.text()
+    assert "Choices" in refused.text()
+    assert "*" in refused.text()
     again = await discord.click(refused, button(refused, "Edit again"), user=bea)
     filled = inputs(await again.modal())
     assert filled["prompt"]["value"] == QUESTION["prompt"]
@@ -88,20 +90,25 @@ async def test_propose_in_a_modal_review_post_and_answer(bot, discord, guild, ad
 
     fixed = QUESTION | {"choices": "* Grafana: Checkout SLO\nKibana: Discover\nThe AWS console"}
     thanks = await (await discord.submit_modal(again, fixed)).reply()
-    assert thanks.ephemeral and "Your question is proposed" in thanks.text()
-    assert QUESTION_ID in thanks.text() and "Our observability" in thanks.text()
+    assert thanks.ephemeral
+    assert "Your question is proposed" in thanks.text()
+    assert QUESTION_ID in thanks.text()
+    assert "Our observability" in thanks.text()
 
     # The admin reviews: Approve goes on in place, and Bea gets a direct message.
     review = await (await discord.slash("study question review", user=admin,
                                         channel=general)).reply()
-    assert review.ephemeral and "Review 1 of 1" in review.text() and "Bea" in review.text()
+    assert review.ephemeral
+    assert "Review 1 of 1" in review.text()
+    assert "Bea" in review.text()
     assert [b["label"] for b in review.buttons()] == ["Approve", "Edit", "Reject"]
     approved = await (await discord.click(review, button(review, "Approve"), user=admin)).reply()
     assert f"Approved `{QUESTION_ID}`" in approved.text()
     assert "No proposed question is waiting" in approved.text()
     await discord.wait_until(lambda: discord.direct_messages(bea), what="a direct message")
     [told] = discord.direct_messages(bea)
-    assert "Your question was approved" in told.text() and QUESTION_ID in told.text()
+    assert "Your question was approved" in told.text()
+    assert QUESTION_ID in told.text()
     assert not told.pings
 
     # Posted by id, answered with its button like any question.
@@ -112,5 +119,6 @@ async def test_propose_in_a_modal_review_post_and_answer(bot, discord, guild, ad
     assert "Grafana: Checkout SLO" in post.text()
     right = next(b["custom_id"] for b in post.buttons() if b["label"] == "A")
     verdict = await (await discord.click(post, right, user=bea)).reply()
-    assert verdict.ephemeral and "Correct" in verdict.text()
+    assert verdict.ephemeral
+    assert "Correct" in verdict.text()
     assert "error budget" in verdict.text()

@@ -97,13 +97,15 @@ async def test_propose_review_post_and_answer_a_question_of_our_own(bot, slack) 
     assert await command(bot, slack, "question add", MEMBER) is None
     [opened] = await slack.wait_for("views.open")
     form = slack.opened_views[-1]
-    assert opened["trigger_id"] and form["title"]["text"] == "Propose a question"
+    assert opened["trigger_id"]
+    assert form["title"]["text"] == "Propose a question"
     assert [b["block_id"] for b in form["blocks"] if b["type"] == "input"] == [
         "prompt", "choices", "explanation", "topic", "difficulty"]
 
     # No choice marked right: answered inside the modal, on that field only.
     refused = await submit(bot, form, QUESTION, MEMBER)
-    assert refused is not None and refused["response_action"] == "errors"
+    assert refused is not None
+    assert refused["response_action"] == "errors"
     assert list(refused["errors"]) == ["choices"]
     assert "*" in refused["errors"]["choices"]
     assert not slack.ephemerals  # nothing was said in the channel
@@ -112,7 +114,8 @@ async def test_propose_review_post_and_answer_a_question_of_our_own(bot, slack) 
     assert await submit(bot, form, fixed, MEMBER) is None  # the modal closes
     await slack.wait_for("chat.postEphemeral")
     [thanks] = [e for e in slack.ephemerals if e["user"] == MEMBER]
-    assert thanks["channel"] == "C1" and "proposed" in thanks["text"]
+    assert thanks["channel"] == "C1"
+    assert "proposed" in thanks["text"]
     question_id = "runbooks.q.deploy-broke-checkout-run-first"
     assert question_id in text_of(thanks)
 
@@ -121,7 +124,8 @@ async def test_propose_review_post_and_answer_a_question_of_our_own(bot, slack) 
     assert "Only workspace admins" in text_of(refused_review)
 
     review = await command(bot, slack, "question review", ADMIN)
-    assert "Review 1 of 1" in text_of(review) and "Proposed by bea" in text_of(review)
+    assert "Review 1 of 1" in text_of(review)
+    assert "Proposed by bea" in text_of(review)
     assert list(buttons(review)) == ["Approve", "Edit", "Reject"]
 
     # Edit opens the same modal, filled in; the admin changes the explanation.
@@ -130,7 +134,8 @@ async def test_propose_review_post_and_answer_a_question_of_our_own(bot, slack) 
     edit = slack.opened_views[-1]
     filled = {b["block_id"]: b["element"].get("initial_value") for b in edit["blocks"]
               if b["type"] == "input"}
-    assert filled["prompt"] == QUESTION["prompt"] and filled["topic"] == "runbooks"
+    assert filled["prompt"] == QUESTION["prompt"]
+    assert filled["topic"] == "runbooks"
     assert filled["choices"].startswith("* ./rollback.sh")
     edited = filled | {"explanation": "Roll back first (runbook step 1); read the logs after."}
     assert await submit(bot, edit, edited, ADMIN) is None
@@ -141,17 +146,20 @@ async def test_propose_review_post_and_answer_a_question_of_our_own(bot, slack) 
     review = await command(bot, slack, "question review", ADMIN)
     tag = await press(bot, slack, buttons(review)["Approve"], ADMIN)
     [approved] = await slack.wait_for("response_url", tag=tag, timeout=10)
-    assert approved["replace_original"] and f"Approved `{question_id}`" in text_of(approved)
+    assert approved["replace_original"]
+    assert f"Approved `{question_id}`" in text_of(approved)
     assert "No proposed question is waiting" in text_of(approved)
     [told] = [m for m in await slack.wait_for("chat.postMessage") if m["channel"] == MEMBER]
     assert "Your question was approved" in told["text"]
-    assert question_id in text_of(told) and "by ada" in text_of(told)
+    assert question_id in text_of(told)
+    assert "by ada" in text_of(told)
 
     # Posted by id and answered like any question; it scores by its difficulty (1: 10 points).
     posted = await command(bot, slack, f"post-now {question_id}", ADMIN)
     assert f"Posted `{question_id}`" in text_of(posted)
     [post] = [m for m in slack.messages("C1") if question_id in text_of(m)]
-    assert "Our runbooks" in text_of(post) and "./rollback.sh" in text_of(post)
+    assert "Our runbooks" in text_of(post)
+    assert "./rollback.sh" in text_of(post)
     answer = next(e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
                   if e["text"]["text"] == "A")
     body = block_actions(team_id=TEAM, user_id=MEMBER, channel_id="C1",
@@ -161,8 +169,10 @@ async def test_propose_review_post_and_answer_a_question_of_our_own(bot, slack) 
     assert (await post_signed(bot.events, SECRET, body))[0] == 200
     await slack.wait_for("chat.postEphemeral", count=3)
     verdict = slack.ephemerals[-1]
-    assert verdict["user"] == MEMBER and "Correct" in verdict["text"]
-    assert "+10 points" in text_of(verdict) and "runbook step 1" in text_of(verdict)
+    assert verdict["user"] == MEMBER
+    assert "Correct" in verdict["text"]
+    assert "+10 points" in text_of(verdict)
+    assert "runbook step 1" in text_of(verdict)
 
     # A channel can study only the team's own questions.
     setup = await command(bot, slack, "setup 09:00 UTC bank:own", ADMIN)

@@ -147,10 +147,12 @@ def test_imported_questions_wait_for_review_unless_approved(tmp_path: Path) -> N
     assert "3 added, 0 updated (proposed" in imported.stdout
     # Proposals are not the bank yet: the export holds only the retired one.
     exported = studybot(tmp_path, "questions", "export", *where).stdout
-    assert "runbooks.q.old-freeze" in exported and "runbooks.q.rollback" not in exported
+    assert "runbooks.q.old-freeze" in exported
+    assert "runbooks.q.rollback" not in exported
     review = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--user", "ada"], input="/study question review\n",
         text=True, capture_output=True, cwd=tmp_path, timeout=60, check=False,
         env=clean_environment() | {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
                                    "CONTENT_DIR": str(DATA / "engine")})
-    assert "Review 1 of 2" in review.stdout and "Proposed by an import" in review.stdout
+    assert "Review 1 of 2" in review.stdout
+    assert "Proposed by an import" in review.stdout

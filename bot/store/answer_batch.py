@@ -90,7 +90,9 @@ async def post_facts(conn: Connection, post_ids: Sequence[int]) -> list[PostFact
     for row in await conn.fetch(_FACTS, list(post_ids)):
         own = None
         if row[10] is not None:
-            own = OwnQuestion(row[10], row[11], row[12], json.loads(row[13]), *row[14:19])
+            # SQLAlchemy gives its pooled connections a json codec; a bare one returns text.
+            choices = json.loads(row[13]) if isinstance(row[13], str) else list(row[13])
+            own = OwnQuestion(row[10], row[11], row[12], choices, *row[14:19])
         found.append(PostFacts(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
                                row[8], row[9], own))
     return found

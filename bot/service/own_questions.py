@@ -44,7 +44,10 @@ class OwnQuestions(ServiceBase):
             return {}
         require_admin(actor, "edit a proposed question")
         async with self.db.transaction() as session:
-            workspace_id, _ = await self.ensure_member(session, actor, self.clock())
+            workspace_id = await directory.find_workspace(session, actor.platform,
+                                                          actor.workspace_id)
+            if workspace_id is None:
+                raise errors.UnknownQuestion(question_id)
             row = await self._proposal(session, workspace_id, question_id)
             return form_values(question_of(row), row.topic)
 
@@ -117,7 +120,10 @@ class OwnQuestions(ServiceBase):
         """The oldest proposal (or the one after `after`, round to the first), for admins."""
         require_admin(actor, "review proposed questions")
         async with self.db.transaction() as session:
-            workspace_id, _ = await self.ensure_member(session, actor, self.clock())
+            workspace_id = await directory.find_workspace(session, actor.platform,
+                                                          actor.workspace_id)
+            if workspace_id is None:
+                return ReviewQueue(None, 0, 0)
             return await self._queue(session, workspace_id, after)
 
     async def review(self, actor: Actor, question_id: str, approve: bool) -> Reviewed:

@@ -87,6 +87,9 @@ class Bank:
     def resolve_topics(self, names: Sequence[str], bank: str = "both") -> list[str]:
         """Slugs for topic names (bundled or the workspace's own, slugs or aliases); a filter
         that leaves nothing to ask from `bank` is refused."""
+        if bank == "own" and not self.own.questions_in():
+            raise errors.InvalidInput("bank", bank, "this workspace has no approved question of "
+                                      "its own yet; propose one with /study question add")
         slugs: list[str] = []
         for name in names:
             slug = self.catalog.resolve_topic(name)

@@ -81,7 +81,7 @@ async def test_picking_never_draws_another_workspace_question(seeded: StudyServi
     with pytest.raises(errors.UnknownTopic):
         await seeded.configure_channel(admin(INITECH), channel(INITECH), "09:00", "UTC", "daily",
                                        ["runbooks"])
-    with pytest.raises(errors.NoQuestions):
+    with pytest.raises(errors.InvalidInput, match="no approved question of its own"):
         await seeded.configure_channel(admin(NAMESAKE), channel(NAMESAKE), "09:00", "UTC",
                                        "daily", bank="own")
     picked: dict[tuple[str, str], set[str]] = {}

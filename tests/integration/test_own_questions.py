@@ -170,7 +170,7 @@ async def test_a_retired_question_leaves_the_rotation_and_keeps_its_history(
 
 async def test_a_channel_draws_from_the_bank_it_chose(service: StudyService,
                                                       clock: FakeClock) -> None:
-    with pytest.raises(errors.NoQuestions):  # no question of our own yet
+    with pytest.raises(errors.InvalidInput, match="no approved question of its own yet"):
         await service.configure_channel(ADA, CHANNEL, "09:00", "UTC", "daily", bank="own")
     await service.import_questions("slack", "T1", "ours.yaml", FILE, approve=True)
     view = await service.configure_channel(ADA, CHANNEL, "09:00", "UTC", "daily", bank="own")

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import interactions
@@ -117,10 +118,10 @@ class SlackListeners:
                 await ack(response_action="errors", errors=dict(reply.field_errors))
                 return
             await ack()
-            if context.channel.channel_id:
+            try:
                 await client.chat_postEphemeral(channel=context.channel.channel_id,
                                                 user=context.actor.user_id, **blocks.message(reply))
-            else:
+            except SlackApiError:  # no channel kept, or the bot is not in it: a direct message
                 await context.hooks.tell(context.actor, reply)
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:

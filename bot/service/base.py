@@ -51,16 +51,6 @@ class ServiceBase:
         self.sender_locks: dict[str, SenderLock] = {}
         self.answer_batching = answer_batching or AnswerBatching()
 
-    def resolve_topics(self, names: list[str]) -> list[str]:
-        """Topic slugs in the bundled bank (a workspace's own topics: `Bank.resolve_topics`)."""
-        return self.banks.bundled.resolve_topics(names)
-
-    def question(self, question_id: str, bank: Bank | None = None) -> Question:
-        return (bank or self.banks.bundled).question(question_id)
-
-    def topic_title(self, slug: str, bank: Bank | None = None) -> str:
-        return (bank or self.banks.bundled).topic_title(slug)
-
     async def ensure_channel(self, session: Session, channel: ChannelRef, now: datetime) -> Channel:
         workspace_id = await directory.ensure_workspace(
             session, channel.platform, channel.workspace_id, channel.workspace_name, now

@@ -5,12 +5,12 @@ Every read takes the workspace's id: nothing here returns another workspace's ro
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import (
@@ -150,14 +150,6 @@ async def remove_question(session: AsyncSession, workspace_id: int, question_id:
         WorkspaceQuestion.status == "proposed"))
 
 
-async def set_status(session: AsyncSession, workspace_id: int, question_ids: Sequence[str],
-                     status: str, reviewer_id: int | None, now: datetime) -> None:
-    await session.execute(update(WorkspaceQuestion).where(
-        WorkspaceQuestion.workspace_id == workspace_id,
-        WorkspaceQuestion.id.in_(list(question_ids))).values(
-        status=status, reviewer_id=reviewer_id, reviewed_at=now, updated_at=now))
-
-
 async def drop_empty_topic(session: AsyncSession, workspace_id: int, slug: str) -> None:
     """Remove a topic of the workspace's own that holds no entry and no question but rejected
     ones (a rejected proposal started it)."""
@@ -190,8 +182,3 @@ async def draft(session: AsyncSession, workspace_id: int, user: str,
         FormDraft.id == draft_id, FormDraft.workspace_id == workspace_id,
         FormDraft.user_external_id == user))).scalar_one_or_none()
 
-
-async def waiting(session: AsyncSession, workspace_id: int) -> int:
-    return (await session.execute(select(func.count()).select_from(WorkspaceQuestion).where(
-        WorkspaceQuestion.workspace_id == workspace_id,
-        WorkspaceQuestion.status == "proposed"))).scalar_one()

@@ -391,7 +391,10 @@ def _advice(view: OwnQuestionView) -> tuple[str, ...]:
 def proposed(view: OwnQuestionView, edited: bool = False) -> Reply:
     topic = f"{escape(view.topic_title)} (a new topic)" if view.new_topic else escape(view.topic_title)
     head = "Saved" if edited else "Thanks! Your question is proposed"
+    # An admin who edited it in review goes on reviewing it from here.
+    buttons = _review_buttons(view.id) if edited else ()
     return Reply(title=head, subtitle=topic, body=_own_question(view), tone="success",
+                 buttons=buttons,
                  context=(f"{code(view.id)} · an admin approves it with "
                           f"{code('/study question review')}; you will be told",
                           *_advice(view)))
@@ -402,11 +405,7 @@ def review(queue: ReviewQueue) -> Reply:
     if view is None:
         return Reply(body="No proposed question is waiting for review. Anyone can propose one: "
                           f"{code('/study question add')}.")
-    buttons = [
-        Button("Approve", interactions.encode(interactions.Review("approve", view.id)), "success"),
-        Button("Edit", interactions.encode(interactions.Review("edit", view.id))),
-        Button("Reject", interactions.encode(interactions.Review("reject", view.id)), "danger"),
-    ]
+    buttons = list(_review_buttons(view.id))
     if queue.waiting > 1:
         buttons.append(Button("Next", interactions.encode(interactions.Review("next", view.id))))
     author = escape(view.author) if view.author else "an import"
@@ -415,6 +414,15 @@ def review(queue: ReviewQueue) -> Reply:
         body=_own_question(view), buttons=tuple(buttons), tone="question",
         context=(f"Proposed by {author} · {code(view.id)} · difficulty {view.difficulty} · "
                  f"only you can see this", *_advice(view)),
+    )
+
+
+def _review_buttons(question_id: str) -> tuple[Button, ...]:
+    return (
+        Button("Approve", interactions.encode(interactions.Review("approve", question_id)),
+               "success"),
+        Button("Edit", interactions.encode(interactions.Review("edit", question_id))),
+        Button("Reject", interactions.encode(interactions.Review("reject", question_id)), "danger"),
     )
 
 

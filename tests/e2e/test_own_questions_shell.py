@@ -30,7 +30,9 @@ def test_propose_approve_post_and_answer(tmp_path: Path) -> None:
         "Our runbook: roll back first.", "",
         "runbooks: Our runbooks", "1",
         "* ./rollback.sh", "./deploy.sh --force", "",          # only the choices are asked again
-        "/as ada", "/study question review", "1",               # [1] Approve
+        "/as ada", "/study question review", "2",               # [2] Edit: shown filled in
+        "", "", "Roll back first, as the runbook says.", "", "", "",  # empty lines keep a field
+        "1",                                                     # [1] Approve, from the edit
         f"/study post-now {QUESTION_ID}",
         "/as bea", "A",
         "/quiz runbooks", "A",
@@ -38,13 +40,17 @@ def test_propose_approve_post_and_answer(tmp_path: Path) -> None:
     done = subprocess_ok(run_shell(tmp_path, script))
     out = done.stdout
     assert out.count("Question (e.g.") == 1
-    assert out.count("Choices, one per line") == 2  # asked again after the refusal
+    assert out.count("Choices, one per line") == 3  # asked again after the refusal, and in the edit
     assert "Not saved yet: a few fields need a fix" in out
     assert "mark the right choice with a * at the start of its line" in out
     assert "Thanks! Your question is proposed: Our runbooks (a new topic)" in out
     assert "Review 1 of 1: Our runbooks" in out
     assert "Proposed by bea" in out
     assert "[1] Approve  [2] Edit  [3] Reject" in out
+    assert "Topic (now runbooks; an empty line keeps it):" in out
+    edited = out[out.index("Saved: Our runbooks"):]
+    assert "Why: Roll back first, as the runbook says." in edited
+    assert "A) ./rollback.sh" in edited
     assert f"(for bea) Your question was approved: Our runbooks\n{QUESTION_ID} was approved by ada" in out
     assert "Question of the day: Our runbooks\nA deploy broke checkout. What do we run first?" in out
     assert "Correct, bea! A) ./rollback.sh" in out

@@ -164,19 +164,23 @@ class ShellAdapter:
 
     async def _field(self, field: Field) -> str | None:
         several = field.multiline
-        hint = f" (e.g. {field.hint})" if field.hint else ""
+        hint = f" (e.g. {field.hint})" if field.hint and not field.value else ""
         how = "; an empty line ends it" if several else ("" if field.required else "; may be empty")
-        self.say(f"{field.label}{hint}{how}:")
+        if field.value:  # an edit: what is there now stays unless something else is typed
+            how = f"; an empty line keeps it:\n{field.value}" if several else (
+                f" (now {field.value}; an empty line keeps it)")
+        self.say(f"{field.label}{hint}{how}:" if not field.value or not several
+                 else f"{field.label}{how}")
         lines: list[str] = []
         while True:
             line = await self._read()
             if line is None or line.strip() == "/cancel":
                 return None
             if not several:
-                return line.strip()
+                return line.strip() or field.value
             if not line.strip():
-                if lines:
-                    return "\n".join(lines)
+                if lines or field.value:
+                    return "\n".join(lines) or field.value
                 continue
             lines.append(line)
 

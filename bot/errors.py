@@ -72,3 +72,24 @@ class TryAgain(StudyError):
 
     def __init__(self) -> None:
         super().__init__("the database is unreachable; try again in a moment")
+
+
+class InvalidForm(StudyError):
+    """A form was filled in wrongly: what is wrong with each field (by the field's name)."""
+
+    def __init__(self, fields: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{k}: {v}" for k, v in fields.items()))
+        self.fields = fields
+
+
+class AlreadyReviewed(StudyError):
+    """A proposed question was reviewed meanwhile (another admin, another click)."""
+
+    def __init__(self, question_id: str, status: str) -> None:
+        super().__init__(question_id)
+        self.question_id = question_id
+        self.status = status
+
+
+class DraftGone(StudyError):
+    """A refused form kept to be opened again is no longer there (kept a day)."""

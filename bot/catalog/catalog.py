@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import ChainMap
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from bot.catalog.model import Entry, Question, Topic
+
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
 class Catalog:
-    topics: dict[str, Topic]
-    entries: dict[str, Entry]
-    questions: dict[str, Question]
-    topic_of: dict[str, str]
-    _names: dict[str, str] = field(default_factory=dict)
+    topics: Mapping[str, Topic]
+    entries: Mapping[str, Entry]
+    questions: Mapping[str, Question]
+    topic_of: Mapping[str, str]
+    _names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -37,6 +41,13 @@ class Catalog:
         names.update({a: t.slug for t in topic_map.values() for a in t.aliases})
         return cls(topic_map, entry_map, question_map, topic_of, names)
 
+    def overlay(self, own: Catalog) -> Catalog:
+        """This catalog with `own` laid over it (a workspace's content over the bundled bank):
+        `own` wins where both have an id. Nothing is copied, so a workspace costs only its own."""
+        return Catalog(_layered(own.topics, self.topics), _layered(own.entries, self.entries),
+                       _layered(own.questions, self.questions),
+                       _layered(own.topic_of, self.topic_of), _layered(own._names, self._names))
+
     def resolve_topic(self, name: str) -> str | None:
         """The topic slug for a slug or an alias, case-insensitively; None when unknown."""
         return self._names.get(name.strip().lower())
@@ -51,3 +62,8 @@ class Catalog:
 
     def entries_in(self, topic: str | None = None) -> list[Entry]:
         return [e for e in self.entries.values() if topic is None or self.topic_of[e.id] == topic]
+
+
+def _layered(top: Mapping[str, V], base: Mapping[str, V]) -> Mapping[str, V]:
+    """A read-only view of `top` over `base` (ChainMap only asks for mutable maps to write)."""
+    return ChainMap(dict(top), cast(MutableMapping[str, V], base))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot.catalog.catalog import Catalog
 from bot.catalog.lint import lint
@@ -14,7 +15,8 @@ from bot.catalog.model import Entry, Question, Topic, TopicFile
 from bot.catalog.source import Problem, SourceFile
 from bot.catalog.yaml_lines import LinedDocument, YamlProblem, parse
 
-__all__ = ["ContentError", "Problem", "Validation", "check", "content_files", "load", "validate"]
+__all__ = ["ContentError", "Problem", "Validation", "check", "content_files", "cross_checks", "describe",
+           "load", "validate", "validate_document"]
 
 
 class ContentError(Exception):
@@ -55,11 +57,11 @@ def check(folder: Path, warnings: bool = True) -> Validation:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(Problem(name, 1, f"cannot read file: {exc}"))
             continue
-        content, positions, file_problems = _validate_file(name, doc)
+        content, positions, file_problems = validate_document(name, doc)
         problems.extend(file_problems)
         if content is not None:
             parsed.append(SourceFile(name, doc, content, positions))
-    problems.extend(_cross_checks(parsed))
+    problems.extend(cross_checks(parsed))
     # Warnings cover whatever parsed, so one broken file does not hide advice on the others.
     advice = sorted(lint(parsed)) if warnings else []
     if problems:
@@ -80,10 +82,11 @@ def load(folder: Path) -> Catalog:
     return catalog
 
 
-def _validate_file(
+def validate_document(
     name: str, doc: LinedDocument
 ) -> tuple[TopicFile | None, dict[str, list[int]], list[Problem]]:
-    """Validate item by item, so one bad question does not hide the problems of the others."""
+    """One topic's document, item by item, so one bad question does not hide the problems of the
+    others."""
     data = doc.data
     if not isinstance(data, dict):
         return None, {}, [Problem(name, 1, "a content file must be a mapping with 'topic', "
@@ -118,19 +121,28 @@ def _from_validation(
     for error in exc.errors():
         loc = (*base, *error["loc"])
         where = ".".join(str(part) for part in loc) or "file"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "missing":
-            message = f"missing field {loc[-1]!r}"
-        elif error["type"] == "extra_forbidden":
-            message = f"unknown field {loc[-1]!r}"
-        elif error["type"] == "string_too_long":
-            limit = error.get("ctx", {}).get("max_length")
-            length = len(error["input"]) if isinstance(error.get("input"), str) else "?"
-            message = f"text too long for Discord/Slack ({length} > {limit} characters)"
-        yield Problem(name, doc.line_of(loc), f"{where}: {message}")
+        yield Problem(name, doc.line_of(loc), f"{where}: {describe(error)}")
 
 
-def _cross_checks(parsed: list[SourceFile]) -> list[Problem]:
+def describe(error: ErrorDetails) -> str:
+    """What one validation error means, in the words `content validate` uses."""
+    loc = error["loc"]
+    if error["type"] == "missing":
+        return f"missing field {loc[-1]!r}" if loc else "missing"
+    if error["type"] == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}" if loc else "unknown field"
+    if error["type"] == "string_too_long":
+        limit = error.get("ctx", {}).get("max_length")
+        length = len(error["input"]) if isinstance(error.get("input"), str) else "?"
+        return f"text too long for Discord/Slack ({length} > {limit} characters)"
+    return error["msg"].removeprefix("Value error, ")
+
+
+def cross_checks(parsed: list[SourceFile], known_entries: Collection[str] = (),
+                 known_topics: Collection[str] = ()) -> list[Problem]:
+    """What no single item can tell: ids in their topic, unique, and references that resolve
+    (to an entry of these files, or to one of `known_entries`; `known_topics` exist besides
+    these files' own)."""
     problems: list[Problem] = []
     topics: dict[str, str] = {}
     names: dict[str, str] = {}
@@ -146,7 +158,7 @@ def _cross_checks(parsed: list[SourceFile]) -> list[Problem]:
         topics[topic.slug] = item.path
 
     seen: dict[str, str] = {}
-    entry_ids = {e.id for item in parsed for e in item.content.entries}
+    entry_ids = {e.id for item in parsed for e in item.content.entries} | set(known_entries)
     for item in parsed:
         slug = item.content.topic.slug
         kinds: tuple[tuple[str, Sequence[Entry | Question]], ...] = (
@@ -156,7 +168,7 @@ def _cross_checks(parsed: list[SourceFile]) -> list[Problem]:
                 index = item.positions[kind][position]
                 line = item.doc.line_of((kind, index, "id"))
                 prefix = thing.id.split(".", 1)[0]
-                if prefix not in topics:
+                if prefix not in topics and prefix not in known_topics:
                     problems.append(Problem(item.path, line, f"{kind}.{index}.id: unknown topic "
                                             f"{prefix!r} in id {thing.id!r}"))
                 elif prefix != slug:

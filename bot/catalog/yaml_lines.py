@@ -35,9 +35,25 @@ def parse(text: str) -> LinedDocument:
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlProblem(line, f"invalid YAML: {exc.problem or exc}") from None
+        raise _problem(exc) from None
+    return _document(node)
+
+
+def parse_all(text: str) -> list[LinedDocument]:
+    """Every document of a stream (`---` between them); lines count from the stream's start."""
+    try:
+        return [_document(node) for node in yaml.compose_all(text, Loader=yaml.SafeLoader)]
+    except yaml.MarkedYAMLError as exc:
+        raise _problem(exc) from None
+
+
+def _problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else 1
+    return YamlProblem(line, f"invalid YAML: {exc.problem or exc}")
+
+
+def _document(node: yaml.Node | None) -> LinedDocument:
     if node is None:
         return LinedDocument(data=None)
     doc = LinedDocument(data=None)

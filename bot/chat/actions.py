@@ -11,7 +11,7 @@ from bot.service.views import Actor, ChannelRef
 
 async def lookup(call: Call) -> Reply:
     topic = call.command.topic
-    found = call.service.lookup(call.text("query"), topic=topic)
+    found = await call.service.lookup(call.context.actor, call.text("query"), topic=topic)
     metrics.LOOKUPS.labels(call.context.actor.platform, str(found.best is not None).lower()).inc()
     return replies.lookup(found)
 
@@ -42,7 +42,8 @@ async def _subject(call: Call) -> Actor:
 async def quiz(call: Call) -> Reply:
     asked = call.text("topic") or None
     card = await call.service.practice(call.context.actor, asked)
-    return replies.practice(card, call.service.catalog.resolve_topic(asked) if asked else None)
+    chosen = await call.service.topic_slug(call.context.actor, asked) if asked else None
+    return replies.practice(card, chosen)
 
 
 async def show_help(call: Call) -> Reply:
@@ -54,7 +55,7 @@ async def setup(call: Call) -> Reply:
     target = await _target(call, here)
     view = await call.service.configure_channel(
         call.context.actor, target, call.text("time"), call.text("timezone"),
-        call.text("days", "mon-fri"), list(call.words("topics")))
+        call.text("days", "mon-fri"), list(call.words("topics")), call.text("bank", "both"))
     return replies.schedule(view, saved=True)
 
 
@@ -116,3 +117,18 @@ async def competition_list(call: Call) -> Reply:
 
 async def dashboard(call: Call) -> Reply:
     return replies.dashboard_link(call.service.dashboard_link(call.context.actor))
+
+
+# -- the team's own questions ----------------------------------------------------------------
+
+async def question_add(call: Call) -> Reply:
+    return replies.open_question_form()
+
+
+async def question_review(call: Call) -> Reply:
+    return replies.review(await call.service.review_queue(call.context.actor))
+
+
+async def question_retire(call: Call) -> Reply:
+    return replies.retired(await call.service.retire_question(call.context.actor,
+                                                              call.text("question")))

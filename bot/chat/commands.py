@@ -20,7 +20,7 @@ from bot.chat.reply import Reply
 from bot.rules.schedule import ScheduleInputError, parse_days
 
 Kind = Literal["text", "word", "number", "time", "timezone", "days", "topic", "topics", "channel",
-               "user", "period", "question"]
+               "user", "period", "question", "choice"]
 Handler = Callable[[Call], Awaitable[Reply]]
 
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
@@ -33,10 +33,16 @@ class Option:
     description: str
     placeholder: str
     required: bool = False
+    choices: tuple[str, ...] = ()  # kind "choice": the values it takes (Discord: a menu)
 
     @property
     def usage(self) -> str:
         return self.placeholder if self.required else f"[{self.placeholder}]"
+
+    @property
+    def keyword_only(self) -> bool:
+        """Typed as `name:value` (`bank:own`) in text, anywhere after the command's name."""
+        return self.kind == "choice"
 
     @property
     def greedy(self) -> bool:
@@ -53,6 +59,9 @@ class Command:
     admin: bool = False
     topic: str | None = None  # a topic's own lookup command (/k8s)
     example: str = ""
+    # Answers with a form (Reply.form): platforms answer it at once, never deferred (a Discord
+    # modal must be the first response; a Slack trigger_id lasts 3 seconds).
+    opens_form: bool = False
 
     @property
     def name(self) -> str:
@@ -63,10 +72,15 @@ class Command:
         return " ".join(["/" + self.name, *(o.usage for o in self.options)])
 
     def parse(self, words: Sequence[str], raw: str, hooks: PlatformHooks) -> dict[str, Arg]:
-        """Text after the command's name into its options, by position and shape."""
+        """Text after the command's name into its options, by position and shape; an option
+        may also be named, `name:value` (keyword-only options must be)."""
         args: dict[str, Arg] = {}
         rest = list(words)
+        if not any(o.kind == "text" for o in self.options):  # a query is taken as typed
+            args, rest = self._keywords(rest)
         for option in self.options:
+            if option.name in args or option.keyword_only:
+                continue
             if option.kind == "text":
                 args[option.name] = raw.strip()
                 rest = []
@@ -82,6 +96,23 @@ class Command:
         if rest:
             raise self.usage_error()
         return args
+
+    def _keywords(self, words: list[str]) -> tuple[dict[str, Arg], list[str]]:
+        """`name:value` words that name one of the options, and the other words."""
+        named = {o.name: o for o in self.options}
+        found: dict[str, Arg] = {}
+        rest = []
+        for word in words:
+            name, colon, value = word.partition(":")
+            option = named.get(name.lower()) if colon and value else None
+            if option is None:
+                rest.append(word)
+            elif option.choices and value.lower() not in option.choices:
+                raise errors.InvalidInput(option.name, value,
+                                          f"choose {', '.join(option.choices)}")
+            else:
+                found[option.name] = value.lower() if option.choices else value
+        return found, rest
 
     def usage_error(self) -> errors.InvalidInput:
         example = f"   e.g. {self.example}" if self.example else ""
@@ -201,6 +232,8 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
             Option("timezone", "timezone", "an IANA time zone, e.g. Europe/London", "TIMEZONE",
                    required=True),
             Option("days", "days", "mon-fri (default), daily, weekends, mon,wed,fri, ...", "DAYS"),
+            Option("bank", "choice", "questions from the bundled bank, the team's own, or both",
+                   "bank:both|bundled|own", choices=("both", "bundled", "own")),
             Option("topics", "topics", "topics to draw from (default: all)", "TOPIC ..."),
         ), admin=True, example="/study setup 09:00 Europe/London mon-fri k8s linux"),
         Command(("study", "post-now"), "post a question now", actions.post_now,
@@ -227,6 +260,7 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
         Command(("study", "dashboard"), "a private link to the team dashboard (7 days)",
                 actions.dashboard, admin=True),
         Command(("study", "help"), "what studybot can do", actions.show_help),
+        *_own_question_commands(),
     ]
     aliases = {"stats": "streak"}
     for slug, title, names in topics:
@@ -235,5 +269,21 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
         aliases.update({alias: slug for alias in names if alias != slug})
     groups = [Group(("study",), "daily question setup and admin", "help",
                     "/study setup #channel 09:00 Europe/London mon-fri"),
-              Group(("study", "competition"), "competitions", "list")]
+              Group(("study", "competition"), "competitions", "list"),
+              Group(("study", "question"), "the team's own questions", "add")]
     return Registry({c.path: c for c in commands}, {g.path: g for g in groups}, aliases)
+
+
+def _own_question_commands() -> list[Command]:
+    """The team's own questions: anyone proposes one in a form, admins review and retire."""
+    question = Option("question", "question", "the question's id, e.g. deploy.q.rollback",
+                      "QUESTION_ID", required=True)
+    return [
+        Command(("study", "question", "add"), "propose a question of the team's own (a form)",
+                actions.question_add, opens_form=True),
+        Command(("study", "question", "review"),
+                "review proposed questions: approve, edit or reject", actions.question_review,
+                admin=True),
+        Command(("study", "question", "retire"), "take one of the team's questions out of rotation",
+                actions.question_retire, (question,), admin=True),
+    ]

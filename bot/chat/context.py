@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Protocol
 
+from bot.chat.reply import Reply
 from bot.service.views import Actor, ChannelRef
 
 if TYPE_CHECKING:
@@ -31,6 +32,10 @@ class PlatformHooks(Protocol):
 
     async def find_user(self, actor: Actor, text: str) -> Actor | None:
         """The person a mention names, with no name of their own from the mention text."""
+
+    async def tell(self, person: Actor, reply: Reply) -> bool:
+        """Say something privately to someone other than the one acting (a direct message);
+        False when the platform could not deliver it."""
 
 
 @dataclass(frozen=True)

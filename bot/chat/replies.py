@@ -6,12 +6,14 @@ choices, explanations, entries) is trusted Markdown.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
 from bot import errors
+from bot.catalog.model import CHOICE_MAX, EXPLANATION_MAX, PROMPT_MAX, TITLE_MAX
 from bot.charts import build as charts
 from bot.chat import interactions
+from bot.chat.forms import Field, Form
 from bot.chat.markdown import code, escape, mention, timestamp, to_plain, truncate
 from bot.chat.reply import Button, Reply
 from bot.dashboard.tokens import DashboardLink
@@ -24,10 +26,13 @@ from bot.service.views import (
     EntryView,
     HomeView,
     LookupResult,
+    OwnQuestionView,
     PostResult,
     PracticeQuestion,
     PracticeResult,
     QuestionCard,
+    Reviewed,
+    ReviewQueue,
     ScheduleView,
     UserStats,
     Verdict,
@@ -214,6 +219,8 @@ def schedule(view: ScheduleView, saved: bool = False) -> Reply:
                           f"{code('/study setup HH:MM TIMEZONE [DAYS] [TOPICS]')}.")
     state = "paused" if view.paused else "active"
     topics = ", ".join(view.topics) or "all topics"
+    if view.bank != "both":  # the default goes without saying
+        topics += " of the team's own questions" if view.bank == "own" else " of the bundled bank"
     upcoming = (f"Next post: {timestamp(view.next_post_local, 'F')} "
                 f"({view.next_post_local:%a %Y-%m-%d %H:%M %Z})"
                 if view.next_post_local else "No post is scheduled while paused.")
@@ -330,6 +337,131 @@ def home(view: HomeView) -> Reply:
     return Reply(title="Your studybot", body="\n".join(lines), buttons=buttons, context=context)
 
 
+# -- the team's own questions ----------------------------------------------------------------
+
+_QUESTION_FIELDS = {"prompt": "Question", "choices": "Choices", "explanation": "Why",
+                    "topic": "Topic", "difficulty": "Difficulty"}
+
+
+def question_form(question_id: str | None = None, values: Mapping[str, str] | None = None) -> Form:
+    """The one question form, for a new question or (`question_id`) an edit of a proposed one."""
+    form = Form(
+        id=interactions.encode(interactions.QuestionForm(question_id)),
+        title="Edit a question" if question_id else "Propose a question",
+        submit="Save" if question_id else "Propose",
+        intro=("Anyone may propose a question of the team's own; an admin reviews it before it "
+               "is asked. Markdown works; mark the right choice with a `*`."),
+        fields=(
+            Field("prompt", "Question", "What do we run first when a deploy fails?",
+                  max_length=PROMPT_MAX, multiline=True),
+            Field("choices", "Choices, one per line; * marks the right one",
+                  "* ./rollback.sh  (then the wrong ones, one per line)",
+                  max_length=5 * (CHOICE_MAX + 3), multiline=True),
+            Field("explanation", "Why (shown with the answer)",
+                  "Our runbook: roll back first, then read the logs.",
+                  max_length=EXPLANATION_MAX, multiline=True),
+            Field("topic", "Topic", "k8s, one of ours, or a new one as deploy: Our deploy",
+                  max_length=TITLE_MAX + 40),
+            Field("difficulty", "Difficulty: 1 easy, 2 medium, 3 hard", "2", required=False,
+                  max_length=6),
+        ),
+    )
+    return form.filled(values or {})
+
+
+def open_question_form(question_id: str | None = None,
+                       values: Mapping[str, str] | None = None) -> Reply:
+    form = question_form(question_id, values)
+    return Reply(title=form.title, body=form.intro, form=form)
+
+
+def form_refused(form: Form, problems: Mapping[str, str], draft_id: int) -> Reply:
+    """A form that cannot be taken as typed: what to fix, field by field, and a button that opens
+    it again filled in (where the platform cannot show errors inside the form)."""
+    labels = {f.name: f.label for f in form.fields}
+    lines = [f"- **{escape(_QUESTION_FIELDS.get(name, labels.get(name, name)))}:** {escape(why)}"
+             for name, why in problems.items()]
+    again = Button("Edit again", interactions.encode(interactions.ReopenDraft(draft_id)), "primary")
+    return Reply(title="Not saved yet", subtitle="a few fields need a fix",
+                 body="\n".join(lines), buttons=(again,),
+                 context=("What you typed is kept for a day: press Edit again.",),
+                 tone="error", form=form, field_errors=tuple(problems.items()))
+
+
+def _own_question(view: OwnQuestionView) -> str:
+    """A question as its reviewers read it: the prompt, the choices, the answer and why."""
+    choices = "\n".join(f"**{letter})** {text}"
+                        for letter, text in zip(view.letters, view.choices, strict=True))
+    return (f"{view.prompt}\n\n{choices}\n\n**Answer: {view.letters[view.key]}**\n\n"
+            f"**Why:** {view.explanation}")
+
+
+def _advice(view: OwnQuestionView) -> tuple[str, ...]:
+    return tuple(f"⚠ {escape(warning)}" for warning in view.warnings)
+
+
+def proposed(view: OwnQuestionView, edited: bool = False) -> Reply:
+    topic = f"{escape(view.topic_title)} (a new topic)" if view.new_topic else escape(view.topic_title)
+    head = "Saved" if edited else "Thanks! Your question is proposed"
+    # An admin who edited it in review goes on reviewing it from here.
+    buttons = _review_buttons(view.id) if edited else ()
+    return Reply(title=head, subtitle=topic, body=_own_question(view), tone="success",
+                 buttons=buttons,
+                 context=(f"{code(view.id)} · an admin approves it with "
+                          f"{code('/study question review')}; you will be told",
+                          *_advice(view)))
+
+
+def review(queue: ReviewQueue) -> Reply:
+    view = queue.question
+    if view is None:
+        return Reply(body="No proposed question is waiting for review. Anyone can propose one: "
+                          f"{code('/study question add')}.")
+    buttons = list(_review_buttons(view.id))
+    if queue.waiting > 1:
+        buttons.append(Button("Next", interactions.encode(interactions.Review("next", view.id))))
+    author = escape(view.author) if view.author else "an import"
+    return Reply(
+        title=f"Review {queue.position} of {queue.waiting}", subtitle=escape(view.topic_title),
+        body=_own_question(view), buttons=tuple(buttons), tone="question",
+        context=(f"Proposed by {author} · {code(view.id)} · difficulty {view.difficulty} · "
+                 f"only you can see this", *_advice(view)),
+    )
+
+
+def _review_buttons(question_id: str) -> tuple[Button, ...]:
+    return (
+        Button("Approve", interactions.encode(interactions.Review("approve", question_id)),
+               "success"),
+        Button("Edit", interactions.encode(interactions.Review("edit", question_id))),
+        Button("Reject", interactions.encode(interactions.Review("reject", question_id)), "danger"),
+    )
+
+
+def reviewed(result: Reviewed) -> Reply:
+    """The review goes on in place: what was done, then the next proposal."""
+    view = result.question
+    if view.status == "approved":
+        done = f"Approved {code(view.id)}: it joins the daily questions and practice."
+    else:
+        done = f"Rejected {code(view.id)}."
+    return review(result.queue).prefixed(f"{done}\n\n").replacing()
+
+
+def approved_notice(view: OwnQuestionView) -> Reply:
+    """To the author, privately: their question was approved."""
+    by = f" by {escape(view.reviewer)}" if view.reviewer else ""
+    return Reply(title="Your question was approved", subtitle=escape(view.topic_title),
+                 body=(f"{code(view.id)} was approved{by}. It joins the daily questions and "
+                       f"{code('/quiz')} practice in this workspace.\n\n{view.prompt}"),
+                 tone="success")
+
+
+def retired(view: OwnQuestionView) -> Reply:
+    return Reply(body=(f"Retired {code(view.id)}: it is no longer posted or practised; its past "
+                       "posts and answers stay."), tone="success")
+
+
 # -- help and errors -------------------------------------------------------------------------
 
 def help_text(lines: Iterable[tuple[str, str, bool]]) -> Reply:
@@ -385,4 +517,11 @@ def error_text(exc: errors.StudyError) -> str:
         case errors.TryAgain():
             return ("I can't reach the database right now; try again in a moment. "
                     "Nothing was recorded.")
+        case errors.InvalidForm(fields=fields):
+            return "Not saved: " + "; ".join(f"{escape(k)}: {escape(v)}" for k, v in fields.items())
+        case errors.AlreadyReviewed(question_id=qid, status=status):
+            return f"{code(qid)} is already {escape(status)}."
+        case errors.DraftGone():
+            return (f"That form is no longer kept (a day). Open a new one: "
+                    f"{code('/study question add')}")
     return "Sorry, that didn't work."

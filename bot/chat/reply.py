@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from bot.charts.model import Chart
+from bot.chat.forms import Form
 from bot.chat.interactions import ButtonId
 
 Tone = Literal["info", "question", "success", "failure", "error"]
@@ -44,6 +45,10 @@ class Reply:
     # A picture of the same figures, where the platform shows pictures (Discord); the text stays
     # the reply, for screen readers and every other platform.
     chart: Chart | None = None
+    # A form to open instead of a message (Slack views.open, a Discord modal, prompts in the
+    # terminal). On a refused submission: the form as typed, with `field_errors` (name, why).
+    form: Form | None = None
+    field_errors: tuple[tuple[str, str], ...] = ()
 
     def public(self) -> Reply:
         return replace(self, ephemeral=False)

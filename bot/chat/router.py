@@ -14,7 +14,7 @@ from bot.chat.reply import Reply
 from bot.delivery.dispatcher import Dispatcher
 from bot.delivery.tally import Tally
 from bot.service.study import StudyService
-from bot.service.views import AnswerResult
+from bot.service.views import Actor, AnswerResult
 
 log = logging.getLogger("studybot.chat")
 
@@ -109,12 +109,83 @@ class Router:
                 return replies.practice(card, topic).replacing()
             case interactions.Share(entry_id=entry_id):
                 _clicked(context, "share")
-                view = self.service.entry(entry_id)
+                view = await self.service.entry(actor, entry_id)
                 if view is None:
                     return replies.entry_gone()
                 return replies.entry(view, shared_by=actor.user_id).replacing()
+            case interactions.Review() | interactions.QuestionForm() | interactions.ReopenDraft():
+                return await self._own_question_click(context, action)
         metrics.ANSWERS.labels(actor.platform, "refused").inc()
         raise errors.UnknownPost()
+
+    # -- the team's own questions: forms and review ---------------------------------------
+
+    async def submit(self, context: Context, form_id: str, values: Mapping[str, str]) -> Reply:
+        """A form filled in (a Slack view_submission, a Discord MODAL_SUBMIT, the terminal's
+        prompts). A refused one answers with `field_errors` and the form as typed (`form`), and
+        is kept a day so that a button can open it again filled in."""
+        action = interactions.decode_custom_id(form_id)
+
+        async def run() -> Reply:
+            if not isinstance(action, interactions.QuestionForm):
+                raise errors.DraftGone()  # not a form of ours (forged, or from an old version)
+            here = context
+            if action.question_id is not None:
+                here = context.as_admin(await context.hooks.is_admin(context.actor))
+            fields = {name: str(value) for name, value in values.items()}
+            try:
+                view = await self.service.propose(here.actor, here.channel, fields,
+                                                  action.question_id)
+            except errors.InvalidForm as exc:
+                draft = await self.service.keep_draft(here.actor, form_id, fields)
+                log.info("command", extra=_where(here) | {
+                    "command": "study question form", "outcome": "refused",
+                    "reason": "InvalidForm"})
+                return replies.form_refused(replies.question_form(action.question_id, fields),
+                                            exc.fields, draft)
+            _clicked(here, "study question form")
+            return replies.proposed(view, edited=action.question_id is not None)
+
+        return await self._guard(context, "study question form", run)
+
+    async def _own_question_click(self, context: Context, action: interactions.Action) -> Reply:
+        context = context.as_admin(await context.hooks.is_admin(context.actor))
+        actor = context.actor
+        match action:
+            case interactions.Review(verdict="edit", question_id=question):
+                fields = await self.service.question_fields(actor, question)
+                reply = replies.open_question_form(question, fields)
+            case interactions.Review(verdict="next", question_id=question):
+                reply = replies.review(await self.service.review_queue(actor, after=question))
+                reply = reply.replacing()
+            case interactions.Review(verdict=verdict, question_id=question):
+                result = await self.service.review(actor, question, verdict == "approve")
+                if result.author is not None and result.question.status == "approved":
+                    await self._tell(context, result.author, replies.approved_notice(result.question))
+                reply = replies.reviewed(result)
+            case interactions.QuestionForm(question_id=question):
+                fields = await self.service.question_fields(actor, question) if question else {}
+                reply = replies.open_question_form(question, fields)
+            case interactions.ReopenDraft(draft_id=draft):
+                kept = await self.service.draft(actor, draft)
+                form = interactions.decode_custom_id(kept.form)
+                question = form.question_id if isinstance(form, interactions.QuestionForm) else None
+                reply = replies.open_question_form(question, kept.fields)
+            case _:
+                raise errors.UnknownPost()
+        _clicked(context, f"review-{action.verdict}" if isinstance(action, interactions.Review)
+                 else "question-form")
+        return reply
+
+    async def _tell(self, context: Context, person: Actor, reply: Reply) -> None:
+        """A private word to someone else; the use case is done whatever becomes of it."""
+        try:
+            told = await context.hooks.tell(person, reply)
+        except Exception:
+            log.exception("tell_failed", extra=_where(context) | {"to": person.user_id})
+            return
+        if not told:
+            log.warning("tell_failed", extra=_where(context) | {"to": person.user_id})
 
     def _answered(self, context: Context, result: AnswerResult) -> Reply:
         outcome = "repeat" if result.already_answered else (

@@ -44,7 +44,7 @@ async def suggest(service: StudyService, context: Context, command: Command, opt
     typed = typed.strip()[:NAME_MAX]
     match option.kind:
         case "text":
-            found = service.lookup(typed, topic=command.topic, limit=LIMIT)
+            found = await service.lookup(context.actor, typed, topic=command.topic, limit=LIMIT)
             entries = found.hits or found.suggestions
             return [(truncate(e.title, NAME_MAX), e.id) for e in entries][:LIMIT]
         case "timezone":
@@ -54,14 +54,15 @@ async def suggest(service: StudyService, context: Context, command: Command, opt
             names += [c.name for c in await service.list_competitions(context.actor)]
             return _matching(names, typed)
         case "topic":
-            return _matching(sorted(service.catalog.topics), typed)
+            return _matching(sorted((await service.bank_for(context.actor)).catalog.topics), typed)
         case "topics":
             done, _, last = typed.rpartition(" ")
-            filled = [f"{done} {slug}".strip() for _, slug in
-                      _matching(sorted(service.catalog.topics), last)]
+            topics = sorted((await service.bank_for(context.actor)).catalog.topics)
+            filled = [f"{done} {slug}".strip() for _, slug in _matching(topics, last)]
             return [(text, text) for text in filled if len(text) <= NAME_MAX]
         case "days":
             return _matching(list(DAYS), typed)
         case "question":
-            return _matching([q.id for q in service.catalog.questions_in()], typed)
+            bank = await service.bank_for(context.actor)
+            return _matching([q.id for q in bank.catalog.questions_in()], typed)
     return []

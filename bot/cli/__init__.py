@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli import dashboard as dashboard_commands
     from bot.cli import discord as discord_commands
     from bot.cli import doctor
+    from bot.cli import questions as question_commands
 
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     discord_commands.register(sub)
     doctor.register(sub)
     dashboard_commands.register(sub)
+    question_commands.register(sub)
     return parser
 
 

@@ -88,7 +88,8 @@ class Answering(ServiceBase):
                                                           actor.workspace_id)
             if workspace_id != row.workspace_id:
                 raise errors.UnknownPost()
-            question = self.question(post.question_id)
+            bank = await self.banks.of(session, workspace_id)
+            question = bank.question(post.question_id)
             if post.status == "closed" or now >= post.closes_at:
                 raise errors.PostClosed(LETTERS[question.correct_index])
             if not 0 <= choice < len(question.choices):
@@ -111,7 +112,7 @@ class Answering(ServiceBase):
                 session, workspace_id=workspace_id, user_id=user_id,
                 periods=(*periods.keys_for(post.local_date),
                          *map(periods.competition_key, running)),
-                points=points, correct=correct, topic=self.catalog.topic_of[question.id],
+                points=points, correct=correct, topic=bank.catalog.topic_of[question.id],
             )
             total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
             return AnswerResult(
@@ -129,9 +130,10 @@ class Answering(ServiceBase):
             post = await posts.latest_open(session, row.id)
             if post is None:
                 raise errors.NoOpenPost()
+            bank = await self.banks.of(session, row.workspace_id)
         choice = LETTERS.find(letter.strip().upper())
         if len(letter.strip()) != 1 or choice < 0:
-            raise errors.InvalidChoice(LETTERS[: len(self.question(post.question_id).choices)])
+            raise errors.InvalidChoice(LETTERS[: len(bank.question(post.question_id).choices)])
         return await self.answer(actor, post.id, choice)
 
     async def _already(
@@ -153,7 +155,8 @@ class Answering(ServiceBase):
             post = await posts.get(session, post_id)
             if post is None or post.status != "open":
                 return None
-            return self.card_for(post, await posts.channel_of(session, post))
+            row = await posts.channel_of(session, post)
+            return self.card_for(post, row, await self.banks.of(session, row.workspace_id))
 
     async def answered_count(self, post_id: int) -> int:
         async with self.db.transaction() as session:

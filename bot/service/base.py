@@ -10,6 +10,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.catalog.search.index import SearchIndex
 from bot.rules import schedule
+from bot.service.banks import Bank, Banks
 from bot.service.grouped_answers import AnswerBatching
 from bot.service.views import (
     LETTERS,
@@ -39,8 +40,9 @@ class ServiceBase:
         *, answer_batching: AnswerBatching | None = None,
     ) -> None:
         self.db = db
-        self.catalog = catalog
+        self.catalog = catalog  # the bundled bank; a workspace's own is in `banks`
         self.index = index
+        self.banks = Banks(catalog, index)
         self.clock = clock
         # None: the daily picker ignores the item analysis. Else the avoided set and when it was
         # computed (a cache: any instance can recompute it from the database).
@@ -48,28 +50,6 @@ class ServiceBase:
         self._avoided: tuple[datetime, frozenset[str]] | None = None
         self.sender_locks: dict[str, SenderLock] = {}
         self.answer_batching = answer_batching or AnswerBatching()
-
-    def resolve_topics(self, names: list[str]) -> list[str]:
-        slugs = []
-        for name in names:
-            slug = self.catalog.resolve_topic(name)
-            if slug is None:
-                raise errors.UnknownTopic(name, sorted(self.catalog.topics))
-            if slug not in slugs:
-                slugs.append(slug)
-        if slugs and not self.catalog.questions_in(slugs):
-            raise errors.NoQuestions()
-        return slugs
-
-    def question(self, question_id: str) -> Question:
-        question = self.catalog.questions.get(question_id)
-        if question is None:
-            raise errors.UnknownQuestion(question_id)
-        return question
-
-    def topic_title(self, slug: str) -> str:
-        topic = self.catalog.topics.get(slug)
-        return topic.title if topic else slug
 
     async def ensure_channel(self, session: Session, channel: ChannelRef, now: datetime) -> Channel:
         workspace_id = await directory.ensure_workspace(
@@ -100,12 +80,14 @@ class ServiceBase:
             raise errors.ChannelNotSetUp()
         return row
 
-    def card_for(self, post: Post, row: Channel) -> QuestionCard:
-        question = self.question(post.question_id)
-        topic = self.catalog.topic_of[question.id]
+    def card_for(self, post: Post, row: Channel, bank: Bank | None = None) -> QuestionCard:
+        """The card of a post; `bank` is its workspace's (bot/service/banks.py)."""
+        bank = bank or self.banks.bundled
+        question = bank.question(post.question_id)
+        topic = bank.catalog.topic_of[question.id]
         return QuestionCard(
             post_id=post.id, question_id=question.id, topic=topic,
-            topic_title=self.topic_title(topic), prompt=question.prompt,
+            topic_title=bank.topic_title(topic), prompt=question.prompt,
             choices=tuple(c.text for c in question.choices), difficulty=question.difficulty,
             counted=post.day is not None, local_date=post.local_date, closes_at=post.closes_at,
             channel_id=row.external_id, platform=row.workspace.platform,
@@ -121,7 +103,7 @@ class ServiceBase:
             channel_name=row.name or row.external_id, scheduled=row.scheduled, paused=row.paused,
             post_time=row.post_time.strftime("%H:%M"), timezone=row.timezone,
             days=schedule.format_days(row.weekdays), topics=tuple(row.topics or ()),
-            next_post_local=next_local,
+            next_post_local=next_local, bank=row.bank,
         )
 
 

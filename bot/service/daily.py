@@ -40,6 +40,7 @@ async def claim_due(
         if not channels:
             return []
         ids = [c.id for c in channels]
+        banks = await service.banks.of_many(session, {c.workspace_id for c in channels})
         history = await claims.histories(session, ids)
         previous = await claims.latest_counted(session, ids)
         rows = []
@@ -53,7 +54,8 @@ async def claim_due(
                             channel.id, due.isoformat(), now - due, policy.grace)
                 continue
             try:
-                question_id = service.pick_for(channel, history[channel.id], avoid)
+                question_id = service.pick_for(channel, history[channel.id], avoid,
+                                               banks[channel.workspace_id])
             except errors.NoQuestions:
                 log.warning("channel %s: no question matches its topics %s", channel.id,
                             channel.topics)
@@ -68,7 +70,8 @@ async def claim_due(
             })
         claimed = await claims.insert_posts(session, rows)
         by_id = {c.id: c for c in channels}
-        return [service.card_for(post, by_id[post.channel_id]) for post in claimed]
+        return [service.card_for(post, by_id[post.channel_id], banks[by_id[post.channel_id].workspace_id])
+                for post in claimed]
 
 
 async def reclaim_unsent(service: StudyService, policy: DailyPolicy,
@@ -81,4 +84,8 @@ async def reclaim_unsent(service: StudyService, policy: DailyPolicy,
             log.error("posts_given_up", extra={"posts": given_up, "attempts": policy.max_attempts})
         stale = await claims.stale_claims(session, now - policy.lease, now, policy.max_attempts,
                                           policy.batch, platforms)
-        return [service.card_for(post, await posts.channel_of(session, post)) for post in stale]
+        cards = []
+        for post in stale:
+            row = await posts.channel_of(session, post)
+            cards.append(service.card_for(post, row, await service.banks.of(session, row.workspace_id)))
+        return cards

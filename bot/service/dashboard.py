@@ -129,18 +129,19 @@ class Dashboard(ServiceBase):
                 return TeamTopics("", mondays, (), (), WEAKEST_MIN_ANSWERS)
             recent = await activity.topic_days(session, found.id, mondays[0])
             totals = await activity.topic_totals(session, found.id)
+            bank = await self.banks.of(session, found.id)
         per_week: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
         for row in recent:
             cell = per_week[row.topic][monday_of(row.day)]
             cell[0] += row.answers
             cell[1] += row.correct
         trends = []
-        for topic in sorted(set(totals) | set(per_week), key=self.topic_title):
+        for topic in sorted(set(totals) | set(per_week), key=bank.topic_title):
             cells = per_week.get(topic, {})
             series = tuple(WeekAccuracy(m, *cells.get(m, (0, 0))) for m in mondays)
             answers, correct = totals.get(topic, (0, 0))
             trends.append(TopicTrend(
-                topic, self.topic_title(topic), answers, correct,
+                topic, bank.topic_title(topic), answers, correct,
                 sum(w.answers for w in series), sum(w.correct for w in series), series))
         enough = [t for t in trends if t.recent_answers >= WEAKEST_MIN_ANSWERS]
         weakest = sorted(enough, key=lambda t: (t.recent_accuracy or 0.0, -t.recent_answers))[:3]
@@ -188,9 +189,10 @@ class Dashboard(ServiceBase):
             days = await activity.calendar(session, found.id, user.id, since)
             topic_rows = await team.topic_scores(session, found.id, user.id)
             cards = await team.practice_cards(session, found.id, user.id)
+            bank = await self.banks.of(session, found.id)
         practice: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
         for card in cards:
-            cell = practice[self.catalog.topic_of.get(card.question_id, card.question_id.split(".")[0])]
+            cell = practice[bank.catalog.topic_of.get(card.question_id, card.question_id.split(".")[0])]
             cell[0] += 1
             cell[1] += card.seen
             cell[2] += card.correct
@@ -203,10 +205,10 @@ class Dashboard(ServiceBase):
             streaks=tuple(sorted(shown, key=lambda s: (-s.current, -s.best, s.channel))),
             since=since, today=today,
             calendar=tuple(DayActivity(d.day, d.answers, d.correct, 1) for d in days),
-            topics=tuple(sorted((TopicAccuracy(t.topic, self.topic_title(t.topic), t.answered,
+            topics=tuple(sorted((TopicAccuracy(t.topic, bank.topic_title(t.topic), t.answered,
                                                t.correct) for t in topic_rows),
                                 key=lambda t: t.title)),
-            practice=tuple(sorted((PracticeTopic(topic, self.topic_title(topic), *cell)
+            practice=tuple(sorted((PracticeTopic(topic, bank.topic_title(topic), *cell)
                                    for topic, cell in practice.items()), key=lambda p: p.title)),
             practised_last=max((c.last_seen_at for c in cards), default=None),
         )
@@ -234,7 +236,8 @@ class Dashboard(ServiceBase):
                     if row.last_post_id in alive:
                         current = max(current, row.current)
                 week = await boards.score_of(session, found.id, periods.week_key(today), user_id)
-                topics = tuple(TopicAccuracy(t.topic, self.topic_title(t.topic), t.answered,
+                bank = await self.banks.of(session, found.id)
+                topics = tuple(TopicAccuracy(t.topic, bank.topic_title(t.topic), t.answered,
                                              t.correct)
                                for t in await team.topic_scores(session, found.id, user_id))
             rank = await _rank(session, week)

@@ -24,6 +24,7 @@ from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.rules import answer_batch as rules
 from bot.rules import periods
+from bot.service.banks import question_of
 from bot.service.views import LETTERS, Actor, AnswerKey, AnswerResult, Verdict
 from bot.store import answer_batch as store
 from bot.store.database import Database, is_disconnect
@@ -68,6 +69,7 @@ class _Pending:
     click: Click
     facts: store.PostFacts
     question: Question
+    topic: str
     key: AnswerKey
     valid_choice: bool
     user_id: int = 0  # known after statement 1
@@ -138,14 +140,18 @@ class GroupedAnswers:
                     click.actor.platform, click.actor.workspace_id):
                 outcomes[index] = errors.UnknownPost()
                 continue
-            question = self._catalog.questions.get(facts.question_id)
+            # A workspace's own question came with the post's facts; else the bundled bank's.
+            question = (question_of(facts.own) if facts.own is not None
+                        else self._catalog.questions.get(facts.question_id))
             if question is None:
                 outcomes[index] = errors.UnknownQuestion(facts.question_id)
                 continue
             if click.now >= facts.closes_at:
                 outcomes[index] = errors.PostClosed(LETTERS[question.correct_index])
                 continue
-            pending.append(_Pending(index, click, facts, question, self._answer_key(question),
+            topic = facts.own.topic if facts.own is not None else self._catalog.topic_of[question.id]
+            pending.append(_Pending(index, click, facts, question, topic,
+                                    self._answer_key(question),
                                     0 <= click.choice < len(question.choices)))
         return pending
 
@@ -243,7 +249,7 @@ class GroupedAnswers:
             answers.append(rules.Recorded(
                 workspace_id=p.facts.workspace_id, user_id=p.user_id,
                 periods=(*periods.keys_for(p.facts.local_date), *running),
-                topic=self._catalog.topic_of[p.question.id], points=outcome.points,
+                topic=p.topic, points=outcome.points,
                 correct=p.correct))
         streaks = [store.StreakWrite(key, state, standing.streaks.get(key))
                    for key, state in actual.moved.items()]

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import logging
 
+from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.rules import items
 from bot.service.base import ServiceBase
 from bot.service.views import LETTERS, ChoiceStats, ItemFlag, ItemReport, QuestionStats
-from bot.store import item_tallies
+from bot.store import directory, item_tallies
 
 log = logging.getLogger("studybot.items")
 
@@ -22,13 +23,19 @@ class ItemAnalysis(ServiceBase):
         self, platform: str | None = None, workspace_id: str | None = None,
         min_answers: int = items.DEFAULT_MIN_ANSWERS,
     ) -> ItemReport:
-        """Every question of the bank (asked or not) in one workspace (platform + its id), one
-        platform, or everywhere; flags need at least `min_answers` answers."""
+        """Every question of the bank (asked or not) in one workspace (platform + its id: the
+        bundled bank and the workspace's own questions), one platform, or everywhere (the bundled
+        bank: a workspace's own questions are its own business); flags need at least
+        `min_answers` answers."""
         async with self.db.transaction() as session:
             tallies = await item_tallies.tallies(session, platform, workspace_id)
+            found = None
+            if platform is not None and workspace_id is not None:
+                found = await directory.find_workspace(session, platform, workspace_id)
+            bank = await self.banks.of(session, found)
         empty = items.ItemTally()
-        measured = [self._stats(q, tallies.get(q.id, empty), min_answers)
-                    for q in self.catalog.questions.values()]
+        measured = [self._stats(q, tallies.get(q.id, empty), min_answers, bank.catalog)
+                    for q in bank.catalog.questions.values()]
         measured.sort(key=lambda q: (
             min((_WORST_FIRST[items.Flag(f.kind)] for f in q.flags), default=len(_WORST_FIRST)),
             q.question_id,
@@ -61,7 +68,8 @@ class ItemAnalysis(ServiceBase):
         self._avoided = (now, avoided)
         return avoided
 
-    def _stats(self, question: Question, tally: items.ItemTally, min_answers: int) -> QuestionStats:
+    def _stats(self, question: Question, tally: items.ItemTally, min_answers: int,
+               catalog: Catalog) -> QuestionStats:
         key = question.correct_index
         figures = items.analyse(tally, len(question.choices), key, min_answers)
         choices = tuple(
@@ -75,7 +83,7 @@ class ItemAnalysis(ServiceBase):
             for f in figures.findings
         )
         return QuestionStats(
-            question_id=question.id, topic=self.catalog.topic_of[question.id],
+            question_id=question.id, topic=catalog.topic_of[question.id],
             prompt=_one_line(question.prompt), level=question.difficulty, posts=tally.posts,
             answers=tally.answers, correct=tally.correct, ranked=tally.moments.n,
             difficulty=figures.difficulty, discrimination=figures.point_biserial,

@@ -89,8 +89,9 @@ class Standings(ServiceBase):
                     best = row.best
                 else:
                     best_elsewhere = max(best_elsewhere, row.best)
+            bank = await self.banks.of(session, workspace_id)
             topics = tuple(
-                TopicAccuracy(t.topic, self.topic_title(t.topic), t.answered, t.correct)
+                TopicAccuracy(t.topic, bank.topic_title(t.topic), t.answered, t.correct)
                 for t in sorted(await boards.topics_of(session, workspace_id, user_id),
                                 key=lambda t: t.topic)
             )
@@ -100,6 +101,6 @@ class Standings(ServiceBase):
                 answered=total.answered if total else 0, correct=total.correct if total else 0,
                 streak=current, best_streak=best, best_elsewhere=best_elsewhere, topics=topics,
                 # Questions since removed from the content can never be practiced again.
-                reviews_due=sum(1 for q in due if q in self.catalog.questions),
+                reviews_due=sum(1 for q in due if q in bank.catalog.questions),
             )
 

@@ -12,6 +12,7 @@ from bot.service.competitions import Competitions
 from bot.service.dashboard import Dashboard
 from bot.service.item_analysis import ItemAnalysis
 from bot.service.lookups import Lookups
+from bot.service.own_questions import OwnQuestions
 from bot.service.posting import Posting
 from bot.service.practice import Practice
 from bot.service.requests import Requests
@@ -21,7 +22,7 @@ from bot.service.standings import Standings
 
 
 class StudyService(Lookups, Schedules, Posting, Answering, Practice, Competitions, Standings,
-                   ItemAnalysis, Sending, Dashboard, Requests):
+                   ItemAnalysis, Sending, Dashboard, Requests, OwnQuestions):
     pass
 
 

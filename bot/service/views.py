@@ -158,6 +158,7 @@ class ScheduleView:
     days: str
     topics: tuple[str, ...]
     next_post_local: datetime | None
+    bank: str = "both"  # bundled, own (the workspace's own questions) or both
 
 
 @dataclass(frozen=True)
@@ -441,3 +442,62 @@ class Avoidance:
 
     refresh: timedelta = timedelta(minutes=60)
     min_answers: int = DEFAULT_MIN_ANSWERS
+
+
+# -- the team's own questions ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OwnQuestionView:
+    """A question of the workspace's own, as its author and its reviewers see it."""
+
+    id: str
+    topic: str
+    topic_title: str
+    prompt: str
+    choices: tuple[str, ...]
+    key: int  # the right choice's index
+    explanation: str
+    difficulty: int
+    status: str  # proposed, approved, retired or rejected
+    author: str | None  # None: imported
+    proposed_at: datetime
+    reviewer: str | None = None
+    warnings: tuple[str, ...] = ()  # what a reviewer would flag (content warnings)
+    new_topic: bool = False  # proposing it started its topic
+
+    @property
+    def letters(self) -> str:
+        return LETTERS[: len(self.choices)]
+
+
+@dataclass(frozen=True)
+class ReviewQueue:
+    """The proposal to review now (None: none is waiting) and how many wait, it included."""
+
+    question: OwnQuestionView | None
+    waiting: int
+    position: int = 1
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    question: OwnQuestionView
+    author: Actor | None  # whom to tell (None: imported, or the reviewer's own question)
+    origin: ChannelRef | None  # where it was proposed
+    queue: ReviewQueue  # what is left to review
+
+
+@dataclass(frozen=True)
+class FormDraftView:
+    form: str  # the form's id (bot/chat/interactions.py)
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    added: tuple[str, ...]  # question ids
+    updated: tuple[str, ...]
+    topics: int  # of the workspace's own, created or updated
+    entries: int
+    approved: bool  # new and updated questions were approved
+    warnings: tuple[str, ...] = ()  # file:line: warning: ...

@@ -23,6 +23,7 @@ processing each execution cost more Python time than the statement cost PostgreS
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +36,22 @@ from bot.rules.streaks import StreakState
 
 UserKey = tuple[int, str]  # workspace id, the platform's user id
 AnswerKey = tuple[int, int]  # post id, user id
+
+
+@dataclass(frozen=True)
+class OwnQuestion:
+    """A question of the workspace's own (bot/service/banks.py `QuestionFields`), read with the
+    post: kept with the post's facts, it costs the answer path no further read."""
+
+    id: str
+    topic: str
+    prompt: str
+    choices: list[str]
+    correct: int
+    explanation: str
+    difficulty: int
+    entry: str | None
+    status: str
 
 
 @dataclass(frozen=True)
@@ -51,20 +68,34 @@ class PostFacts:
     counted: bool
     prev_post_id: int | None
     closes_at: datetime
+    own: OwnQuestion | None = None  # None: a question of the bundled bank
 
 
 _FACTS = """
     SELECT p.id, p.channel_id, c.workspace_id, w.platform, w.external_id, p.question_id,
-           p.local_date, p.day IS NOT NULL, p.prev_post_id, p.closes_at
+           p.local_date, p.day IS NOT NULL, p.prev_post_id, p.closes_at,
+           q.id, q.topic, q.prompt, q.choices, q.correct, q.explanation, q.difficulty, q.entry,
+           q.status
     FROM posts p
     JOIN channels c ON c.id = p.channel_id
     JOIN workspaces w ON w.id = c.workspace_id
+    LEFT JOIN workspace_questions q ON q.workspace_id = c.workspace_id AND q.id = p.question_id
+                                   AND q.status IN ('approved', 'retired')
     WHERE p.id = ANY($1::bigint[])
 """
 
 
 async def post_facts(conn: Connection, post_ids: Sequence[int]) -> list[PostFacts]:
-    return [PostFacts(*row) for row in await conn.fetch(_FACTS, list(post_ids))]
+    found = []
+    for row in await conn.fetch(_FACTS, list(post_ids)):
+        own = None
+        if row[10] is not None:
+            # SQLAlchemy gives its pooled connections a json codec; a bare one returns text.
+            choices = json.loads(row[13]) if isinstance(row[13], str) else list(row[13])
+            own = OwnQuestion(row[10], row[11], row[12], choices, *row[14:19])
+        found.append(PostFacts(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
+                               row[8], row[9], own))
+    return found
 
 
 @dataclass(frozen=True)

@@ -11,24 +11,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Float, Select, case, cast, func, literal, select
+from sqlalchemy import Float, Select, case, cast, exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.rules.items import GROUP_PERCENT, MAX_CHOICES, Group, ItemTally, Moments, Picks
-from bot.store.tables import Answer, Channel, Post, Workspace
+from bot.store.tables import Answer, Channel, Post, Workspace, WorkspaceQuestion
 
 CHOICES = range(MAX_CHOICES)
 
 
 def _scoped_posts(platform: str | None, workspace: str | None) -> Select[int, str]:
-    posts: Select[int, str] = select(Post.id, Post.question_id)
+    posts: Select[int, str] = select(Post.id, Post.question_id).join(
+        Channel, Channel.id == Post.channel_id)
     if platform is not None or workspace is not None:
-        posts = posts.join(Channel, Channel.id == Post.channel_id).join(
-            Workspace, Workspace.id == Channel.workspace_id)
+        posts = posts.join(Workspace, Workspace.id == Channel.workspace_id)
         if platform is not None:
             posts = posts.where(Workspace.platform == platform)
         if workspace is not None:
             posts = posts.where(Workspace.external_id == workspace)
+    if platform is None or workspace is None:
+        # Over many workspaces an id means the bundled question: a workspace's own question,
+        # even one that happens to share an id, is measured in its workspace only.
+        posts = posts.where(~exists().where(WorkspaceQuestion.workspace_id == Channel.workspace_id,
+                                            WorkspaceQuestion.id == Post.question_id))
     return posts
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     UniqueConstraint,
 )
@@ -75,6 +76,8 @@ class Channel(Base):
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Which questions the channel draws from: bundled, the workspace's own, or both (0011).
+    bank: Mapped[str] = mapped_column(String(8), default="both", server_default="both")
 
     # Loaded with the channel (inner join): cards need to know the platform they go to.
     workspace: Mapped[Workspace] = relationship(lazy="joined", innerjoin=True)
@@ -303,6 +306,97 @@ class RequestSignature(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+# -- the workspace's own questions (migration 0011) --------------------------------------------
+
+class WorkspaceBank(Base):
+    """A workspace's own content changes: `version` grows with every change of its topics, entries
+    or questions, so every instance can tell in one read whether its cached copy is current."""
+
+    __tablename__ = "workspace_banks"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WorkspaceTopic(Base):
+    """A topic of one workspace's own (`deploy`: "Our deploy"), beside the bundled ones."""
+
+    __tablename__ = "workspace_topics"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    slug: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(100))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(String(100), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkspaceEntry(Base):
+    """A lookup entry of one workspace ("our deploy runbook"), in one of its topics."""
+
+    __tablename__ = "workspace_entries"
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(100))
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    body: Mapped[str] = mapped_column(Text)
+    see_also: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WorkspaceQuestion(Base):
+    """A question of one workspace: proposed, approved (in rotation), retired (kept for the posts
+    and answers that used it) or rejected. Its id is never reused within the workspace."""
+
+    __tablename__ = "workspace_questions"
+    __table_args__ = (Index("ix_workspace_questions_status", "workspace_id", "status",
+                            "proposed_at"),)
+
+    workspace_id: Mapped[int] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    topic: Mapped[str] = mapped_column(String(32))
+    prompt: Mapped[str] = mapped_column(Text)
+    choices: Mapped[list[str]] = mapped_column(JSON)
+    correct: Mapped[int] = mapped_column(Integer)  # the key's index in `choices`
+    explanation: Mapped[str] = mapped_column(Text)
+    difficulty: Mapped[int] = mapped_column(Integer, default=2)
+    entry: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))  # proposed|approved|retired|rejected
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    # Where it was proposed (the platform's channel id): where the author is told of a review.
+    origin_channel: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FormDraft(Base):
+    """What someone typed into a form that was refused, kept so that a platform whose forms cannot
+    show errors (Discord) can open the form again filled in. Kept a day."""
+
+    __tablename__ = "form_drafts"
+    __table_args__ = (Index("ix_form_drafts_created", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_external_id: Mapped[str] = mapped_column(String(64))
+    form: Mapped[str] = mapped_column(String(200))
+    fields: Mapped[dict[str, str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 # Slack OAuth installs, in slack_sdk's own table layout, created by our migrations (not by

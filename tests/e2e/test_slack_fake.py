@@ -276,9 +276,9 @@ async def test_oauth_v2_access_issues_a_working_token() -> None:
 
 async def test_unknown_method_is_recorded(slack: FakeSlack, client: AsyncWebClient) -> None:
     with pytest.raises(SlackApiError) as unknown:
-        await client.api_call("views.open", json={"user_id": "U1"})
+        await client.api_call("reminders.add", json={"user_id": "U1"})
     assert unknown.value.response["error"] == "unknown_method"
-    assert slack.calls_to("views.open") == [{"user_id": "U1"}]
+    assert slack.calls_to("reminders.add") == [{"user_id": "U1"}]
 
 
 async def test_register_custom_method(slack: FakeSlack, client: AsyncWebClient) -> None:
@@ -429,3 +429,21 @@ async def test_a_slow_method_answers_late_but_counts_its_arrival(slack: FakeSlac
     assert slack.calls_to("chat.postMessage") == []  # arrived, not answered yet
     assert (await task)["ok"] is True
     assert time.monotonic() - started >= 0.25
+
+async def test_views_open_takes_a_trigger_once_and_checks_the_modal(slack: FakeSlack,
+                                                                     client: AsyncWebClient) -> None:
+    view = {"type": "modal", "callback_id": "form", "title": {"type": "plain_text", "text": "Form"},
+            "submit": {"type": "plain_text", "text": "Send"},
+            "blocks": [{"type": "input", "block_id": "a", "label": {"type": "plain_text", "text": "A"},
+                        "element": {"type": "plain_text_input", "action_id": "a", "max_length": 10,
+                                    "initial_value": "typed"}}]}
+    opened = await client.views_open(trigger_id="1.2.abc", view=view)
+    assert opened["view"]["id"] == slack.opened_views[-1]["id"]
+    assert slack.opened_views[-1]["blocks"][0]["element"]["initial_value"] == "typed"
+    with pytest.raises(SlackApiError) as reused:
+        await client.views_open(trigger_id="1.2.abc", view=view)
+    assert reused.value.response["error"] == "exchanged_trigger_id"
+    too_long = {**view, "title": {"type": "plain_text", "text": "A title longer than 24 chars"}}
+    with pytest.raises(SlackApiError) as refused:
+        await client.views_open(trigger_id="1.2.def", view=too_long)
+    assert refused.value.response["error"] == "invalid_arguments"

@@ -31,12 +31,25 @@ ADMINS = {"T1": Actor("slack", "T1", "U-admin", "admin", is_admin=True),
           "T2": Actor("slack", "T2", "U-admin2", "admin2", is_admin=True)}
 C1 = ChannelRef("slack", "T1", "C1", "one", "Acme")
 C2 = ChannelRef("slack", "T1", "C2", "two", "Acme")
+C3 = ChannelRef("slack", "T1", "C3", "three", "Acme")
 C9 = ChannelRef("slack", "T2", "C9", "nine", "Other")
 # (minutes after the start, channel, question): counted posts on three days and an extra post;
 # the first closes by time before the clicks, the others are open when they come.
 POSTS = [(0, C1, "k8s.q.one"), (24 * 60 + 60, C1, "k8s.q.two"), (24 * 60 + 70, C1, "linux.q.port"),
          (24 * 60 + 80, C2, "k8s.q.three"), (2 * 24 * 60 + 5, C1, "linux.q.perms"),
-         (2 * 24 * 60 + 10, C2, "k8s.q.one"), (2 * 24 * 60 + 15, C9, "k8s.q.two")]
+         (2 * 24 * 60 + 10, C2, "k8s.q.one"), (2 * 24 * 60 + 15, C9, "k8s.q.two"),
+         # Each workspace's own question of the same id, with another key (T1: A, T2: B).
+         (2 * 24 * 60 + 16, C3, "runbooks.q.rollback"), (2 * 24 * 60 + 17, C9, "runbooks.q.rollback")]
+OWN = """\
+topic: {{slug: runbooks, title: Our runbooks}}
+questions:
+- id: runbooks.q.rollback
+  prompt: What do we run first?
+  choices: [{{text: ./rollback.sh, correct: {first}}}, {{text: ./deploy.sh, correct: {second}}},
+            {{text: nothing}}]
+  explanation: The runbook.
+  difficulty: 3
+"""
 START = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
 CLICKS_AT = START + timedelta(days=2, minutes=20)
 USERS = [("T1", "U-a"), ("T1", "U-b"), ("T1", "U-c"), ("T2", "U-z")]
@@ -61,6 +74,10 @@ async def play(db: Database, catalog: Catalog, index: SearchIndex, scene: dict[s
         await conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     clock = FakeClock(START)
     service = StudyService(db, catalog, index, clock, answer_batching=batching)
+    for team, first in (("T1", "true"), ("T2", "false")):
+        second = "false" if first == "true" else "true"
+        await service.import_questions("slack", team, "own.yaml",
+                                       OWN.format(first=first, second=second), approve=True)
     await service.start_competition(ADMINS["T1"], C1, "cup", "3")
     post_ids = []
     for minutes, channel, question in POSTS:

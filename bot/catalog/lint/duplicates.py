@@ -29,6 +29,8 @@ class _Item:
 
     @property
     def where(self) -> str:
+        if not self.source.path:  # a question already in the bank (lint_beside): its id says it
+            return self.question.id
         return f"{self.question.id} ({self.source.path}:{self.source.line(('questions', self.index))})"
 
 

@@ -107,6 +107,10 @@ class _Scope:
     salient: dict[str, set[int]]
     salient_words: _Vocabulary
     body_words: _Vocabulary
+    # How many documents hold each term, and how many there are: what another index built
+    # against this one as its background counts with (see SearchIndex.build).
+    df: Counter[str] = field(default_factory=Counter)
+    size: int = 0
 
 
 @dataclass
@@ -127,33 +131,44 @@ class _Doc:
 
 
 class SearchIndex:
-    def __init__(self, docs: list[_Doc], scopes: dict[str | None, _Scope]) -> None:
+    def __init__(self, docs: list[_Doc], scopes: dict[str | None, _Scope],
+                 averages: dict[str, float] | None = None) -> None:
         self._docs = docs
         self._scopes = scopes
+        self._averages = averages or {}
 
     @classmethod
-    def build(cls, catalog: Catalog) -> SearchIndex:
+    def build(cls, catalog: Catalog, background: SearchIndex | None = None) -> SearchIndex:
+        """The index of the catalog's entries. With a `background` (the bundled bank's index),
+        a few entries of a workspace's own are scored as if they were part of the background's
+        collection (its document frequencies and field lengths), so their scores and the
+        background's compare, and the two indexes can be searched as one (LayeredIndex)."""
         docs: list[_Doc] = []
         reads: list[_Read] = []
         for entry in catalog.entries.values():
             slug = catalog.topic_of[entry.id]
             docs.append(_Doc(entry.id, slug, entry.title, ", ".join(entry.keywords)))
             reads.append(_read_entry(entry, catalog.topics[slug]))
-        averages = {
+        averages = background._averages if background is not None else {
             name: max(1.0, sum(sum(r.fields[name].values()) for r in reads) / max(1, len(reads)))
             for name in _FIELDS
         }
+        behind = background._scopes if background is not None else {}
         # The topic's own name only helps to pick a topic: within one topic every entry has it,
         # and it would make "star" (an alias of behavioral) useless for finding the STAR entry.
         across = [_bm25f_tf(r.fields, averages, _FIELDS) for r in reads]
         within = [_bm25f_tf(r.fields, averages, _TOPIC_FIELDS) for r in reads]
         scopes: dict[str | None, _Scope] = {
-            None: _scope(range(len(docs)), across, reads, _SALIENT)
+            None: _scope(range(len(docs)), across, reads, _SALIENT, behind.get(None))
         }
         for slug in catalog.topics:
             members = [i for i, d in enumerate(docs) if d.topic == slug]
-            scopes[slug] = _scope(members, within, reads, _SALIENT_WITHIN)
-        return cls(docs, scopes)
+            scopes[slug] = _scope(members, within, reads, _SALIENT_WITHIN, behind.get(slug))
+        return cls(docs, scopes, averages)
+
+    def covers(self, topic: str | None) -> bool:
+        """Whether `topic` (None: every topic) is a scope of this index."""
+        return topic in self._scopes
 
     def search(self, query: str, topic: str | None = None, limit: int = 5) -> list[Hit]:
         """The entries that match query, best first; [] when nothing is a real match."""
@@ -282,13 +297,15 @@ def _scope(
     weighted: list[dict[str, float]],
     reads: list[_Read],
     salient_fields: tuple[str, ...],
+    background: _Scope | None = None,
 ) -> _Scope:
     docs = list(members)
     df: Counter[str] = Counter()
     for doc in docs:
         df.update(weighted[doc].keys())
-    n = len(docs)
-    idf = {term: math.log(1 + (n - count + 0.5) / (count + 0.5)) for term, count in df.items()}
+    seen = df + background.df if background is not None else df
+    n = len(docs) + (background.size if background is not None else 0)
+    idf = {term: math.log(1 + (n - seen[term] + 0.5) / (seen[term] + 0.5)) for term in df}
     postings: dict[str, dict[int, float]] = defaultdict(dict)
     salient: dict[str, set[int]] = defaultdict(set)
     salient_words, body_words = _Vocabulary(), _Vocabulary()
@@ -311,7 +328,7 @@ def _scope(
         vocabulary.terms = {s: t for s, t in vocabulary.terms.items() if t in postings}
     salient_words.freeze()
     body_words.freeze()
-    return _Scope(docs, dict(postings), dict(salient), salient_words, body_words)
+    return _Scope(docs, dict(postings), dict(salient), salient_words, body_words, df, len(docs))
 
 
 def _slots(query: str, scope: _Scope) -> list[_Slot]:

@@ -15,7 +15,7 @@ from bot.chat.context import Arg, Context
 from bot.chat.inflight import InFlight
 from bot.chat.reply import Reply
 from bot.chat.router import Router
-from bot.platforms.discord import render
+from bot.platforms.discord import forms, render
 from bot.service.views import Actor, ChannelRef
 
 log = logging.getLogger("studybot.discord")
@@ -51,6 +51,17 @@ class DiscordHooks:
     async def find_user(self, actor: Actor, text: str) -> Actor | None:
         match = _USER.match(text.strip())
         return None if match is None else Actor(PLATFORM, actor.workspace_id, match["id"], "")
+
+    async def tell(self, person: Actor, reply: Reply) -> bool:
+        """A direct message (an interaction's token is kept 15 minutes only, far too short to
+        reach someone when a review comes days later)."""
+        try:
+            user = await self.interaction.client.fetch_user(int(person.user_id))
+            await user.send(**render.message(reply))
+        except (discord.HTTPException, ValueError) as exc:
+            log.warning("a direct message to %s failed: %s", person.user_id, exc)
+            return False
+        return True
 
 
 def context(interaction: discord.Interaction[Any]) -> Context | None:
@@ -99,7 +110,9 @@ class DiscordEvents:
             if not instant:
                 await interaction.response.defer(ephemeral=True, thinking=True)
             reply = await self.router.invoke(here, path, typed_args(here, values))
-            if instant:
+            if instant and reply.form is not None:
+                await interaction.response.send_modal(forms.modal(reply.form))
+            elif instant:
                 await interaction.response.send_message(ephemeral=True, **render.message(reply))
             else:
                 await interaction.edit_original_response(**render.edit(reply))
@@ -114,8 +127,11 @@ class DiscordEvents:
             # How to ack depends on what the click does: a private verdict is a new message; a
             # practice click replaces the private message it was on; a share goes public.
             action = interactions.decode(button.name, button.payload)
+            if _opens_form(action):  # a modal must be the first response: no deferring
+                await self._form_click(interaction, here, button)
+                return
             in_place = isinstance(action, interactions.Practise | interactions.NextPractice
-                                  | interactions.Share)
+                                  | interactions.Share | interactions.Review)
             if in_place:
                 await interaction.response.defer()
             else:
@@ -136,6 +152,36 @@ class DiscordEvents:
         else:
             await interaction.edit_original_response(**render.edit(reply))
 
+    # -- forms: modals opened by a command or a click, and their submissions ----------------
+
+    async def _form_click(self, interaction: discord.Interaction[Any], here: Context,
+                          button: interactions.ButtonId) -> None:
+        reply = await self.router.click(here, button)
+        if reply.form is not None:
+            await interaction.response.send_modal(forms.modal(reply.form))
+        else:
+            await interaction.response.send_message(ephemeral=True, **render.message(reply))
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Every interaction passes here; discord.py handles all but our modals' submissions."""
+        if interaction.type != discord.InteractionType.modal_submit:
+            return
+        custom_id = str(interaction.data.get("custom_id", "")) if interaction.data else ""
+        if custom_id.startswith(interactions.PREFIX):
+            await self.submit(interaction, custom_id)
+
+    async def submit(self, interaction: discord.Interaction[Any], custom_id: str) -> None:
+        """A modal submitted. Discord modals cannot show errors: a refused form is answered
+        privately with what to fix and an "Edit again" button that opens it filled in."""
+        async with self.inflight.hold():
+            here = context(interaction)
+            if here is None:
+                await interaction.response.send_message(NOT_IN_A_SERVER, ephemeral=True)
+                return
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            reply = await self.router.submit(here, custom_id, forms.submitted(interaction.data))
+            await interaction.edit_original_response(**render.edit(reply))
+
     async def autocomplete(self, interaction: discord.Interaction[Any], path: tuple[str, ...],
                            option: str, typed: str) -> list[app_commands.Choice[str]]:
         here = context(interaction)
@@ -143,3 +189,8 @@ class DiscordEvents:
             return []
         found = await self.router.suggest(here, path, option, typed)
         return [app_commands.Choice(name=name, value=value) for name, value in found]
+
+
+def _opens_form(action: interactions.Action | None) -> bool:
+    return isinstance(action, interactions.QuestionForm | interactions.ReopenDraft) or (
+        isinstance(action, interactions.Review) and action.verdict == "edit")

@@ -40,6 +40,8 @@ async def install_commands(bot: AnyBot, registry: Registry, events: DiscordEvent
     (None: the commands are only being synced)."""
     bot.events = events
     bot.add_dynamic_items(StudyButton)
+    if events is not None:  # modal submissions: discord.py has no persistent modals
+        bot.add_listener(events.on_interaction, "on_interaction")
     await cogs.add_cogs(bot, tree.build(registry), registry.topic_names())
 
 

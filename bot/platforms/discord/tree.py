@@ -41,7 +41,7 @@ _INSTANT = {"help", "lookup"}
 
 
 def _callback(command: Command) -> Callable[..., Coroutine[Any, Any, None]]:
-    instant = command.topic is not None or command.path[-1] in _INSTANT
+    instant = command.topic is not None or command.path[-1] in _INSTANT or command.opens_form
 
     async def run(interaction: discord.Interaction[Any], **values: Any) -> None:
         await events_of(interaction.client).command(interaction, command.path, values, instant)
@@ -60,6 +60,9 @@ def _callback(command: Command) -> Callable[..., Coroutine[Any, Any, None]]:
         o.name: o.description for o in command.options}
     run.__discord_app_commands_param_autocomplete__ = {  # type: ignore[attr-defined]
         o.name: _suggester(command, o) for o in command.options if o.kind in _SUGGESTED}
+    run.__discord_app_commands_param_choices__ = {  # type: ignore[attr-defined]
+        o.name: [app_commands.Choice(name=c, value=c) for c in o.choices]
+        for o in command.options if o.choices}
     return run
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.chat.markdown import to_plain
-from bot.chat.reply import Reply
+from bot.chat.reply import Button, Reply
 
 
 def heading(reply: Reply) -> str:
@@ -21,4 +21,13 @@ def render(reply: Reply) -> str:
     if letters:
         lines.append(f"Type a letter ({'/'.join(letters)}) to answer.")
     lines += [to_plain(line) for line in reply.context]
+    others = pressable(reply)
+    if others:
+        lines.append("Type a number: " + "  ".join(f"[{n}] {b.label}"
+                                                   for n, b in enumerate(others, start=1)))
     return "\n".join(line for line in lines if line)
+
+
+def pressable(reply: Reply) -> tuple[Button, ...]:
+    """The buttons a number presses: all but the answer letters and the greyed-out ones."""
+    return tuple(b for b in reply.buttons if len(b.label) != 1 and not b.disabled)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.chat.forms import Form
 from bot.chat.markdown import MRKDWN, to_mrkdwn, truncate
 from bot.chat.reply import Reply
 
@@ -128,3 +129,41 @@ def _chunks(text: str, limit: int) -> list[str]:
     if current:
         chunks.append(current)
     return chunks or [" "]
+
+
+# -- forms as modals (views.open) ------------------------------------------------------------
+
+INPUT_MAX = 3000  # plain_text_input max_length
+PLACEHOLDER_MAX = 150
+
+
+def modal(form: Form, private_metadata: str) -> dict[str, Any]:
+    """A form as a modal view: one input block per field, the block and action ids its name (a
+    `response_action: errors` answer names the blocks)."""
+    view_blocks: Blocks = [_section(to_mrkdwn(form.intro))] if form.intro else []
+    for field in form.fields:
+        element: dict[str, Any] = {"type": "plain_text_input", "action_id": field.name,
+                                   "multiline": field.multiline,
+                                   "max_length": min(field.max_length, INPUT_MAX)}
+        if field.value:
+            element["initial_value"] = field.value[:INPUT_MAX]
+        if field.hint:
+            element["placeholder"] = _plain(truncate(field.hint, PLACEHOLDER_MAX))
+        view_blocks.append({"type": "input", "block_id": field.name, "label": _plain(field.label),
+                            "optional": not field.required, "element": element})
+    return {"type": "modal", "callback_id": form.id.custom_id, "title": _plain(form.title),
+            "submit": _plain(form.submit), "close": _plain("Cancel"),
+            "private_metadata": private_metadata, "blocks": view_blocks}
+
+
+def submitted(view: dict[str, Any]) -> dict[str, str]:
+    """What was typed into a submitted modal, by field name."""
+    values: dict[str, str] = {}
+    for block_id, actions in ((view.get("state") or {}).get("values") or {}).items():
+        for action in actions.values():
+            values[block_id] = action.get("value") or ""
+    return values
+
+
+def _plain(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_bolt.error import BoltUnhandledRequestError
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.chat import interactions
@@ -38,6 +40,7 @@ class SlackListeners:
         # Every click: ours, another app's id, or one the edge could not read (an empty id).
         # Each is answered; a click no listener takes would leave the person with nothing.
         app.action(ANY_ACTION)(self.on_action)
+        app.view(re.compile(r"^" + re.escape(interactions.PREFIX)))(self.on_submit)
         app.error(self.on_error)
 
     def _context(self, client: AsyncWebClient, team: str, user: str, name: str, channel: str,
@@ -56,6 +59,9 @@ class SlackListeners:
                                     command["channel_name"])
             name = command["command"].lstrip("/")
             reply = await self.router.text(context, name, command["text"].strip())
+            if reply.form is not None:
+                await self._open(client, command.get("trigger_id", ""), reply, context)
+                return
             await self._respond(respond, response_type="ephemeral", **blocks.message(reply))
 
     async def on_action(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any],
@@ -71,7 +77,9 @@ class SlackListeners:
                                     user["name"] or user["username"], channel or user["id"])
             button = interactions.ButtonId(action["action_id"], action["value"])
             reply = await self.router.click(context, button)
-            if channel is None:
+            if reply.form is not None:
+                await self._open(client, body.get("trigger_id", ""), reply, context)
+            elif channel is None:
                 await client.chat_postMessage(channel=user["id"], **blocks.message(reply))
             else:
                 await self._deliver(reply, context, respond, client)
@@ -96,6 +104,43 @@ class SlackListeners:
         if response.status_code != 200:
             log.warning("Slack refused a reply on the response_url: %d %s", response.status_code,
                         str(response.body)[:200])
+
+    # -- forms: a modal opened with the request's trigger, its submission ---------------------
+
+    async def _open(self, client: AsyncWebClient, trigger_id: str, reply: Reply,
+                    context: Context) -> None:
+        assert reply.form is not None
+        # A submission carries no channel: the modal keeps the one it was opened from.
+        where = json.dumps({"channel": context.channel.channel_id,
+                            "name": context.channel.channel_name})
+        await client.views_open(trigger_id=trigger_id, view=blocks.modal(reply.form, where))
+
+    async def on_submit(self, ack: AsyncAck, body: dict[str, Any], view: dict[str, Any],
+                        client: AsyncWebClient) -> None:
+        """A modal submitted. Slack waits for the answer (3 s): a refused field is answered
+        inside the modal (`response_action: errors`); otherwise it closes and the reply is
+        posted privately in the channel the form was opened from."""
+        async with self.inflight.hold():
+            user = body["user"]
+            team = (body.get("team") or {}).get("id") or user.get("team_id", "")
+            try:
+                where = json.loads(view.get("private_metadata") or "{}")
+            except ValueError:
+                where = {}
+            context = self._context(client, team, user["id"],
+                                    user.get("name") or user.get("username") or "",
+                                    str(where.get("channel", "")), str(where.get("name", "")))
+            reply = await self.router.submit(context, view.get("callback_id", ""),
+                                             blocks.submitted(view))
+            if reply.field_errors:
+                await ack(response_action="errors", errors=dict(reply.field_errors))
+                return
+            await ack()
+            try:
+                await client.chat_postEphemeral(channel=context.channel.channel_id,
+                                                user=context.actor.user_id, **blocks.message(reply))
+            except SlackApiError:  # no channel kept, or the bot is not in it: a direct message
+                await context.hooks.tell(context.actor, reply)
 
     async def on_error(self, error: Exception, body: dict[str, Any]) -> None:
         if isinstance(error, BoltUnhandledRequestError):

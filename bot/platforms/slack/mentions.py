@@ -8,6 +8,8 @@ import re
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.chat.reply import Reply
+from bot.platforms.slack import blocks
 from bot.platforms.slack.admins import is_admin
 from bot.service.views import Actor, ChannelRef
 
@@ -49,6 +51,17 @@ class SlackHooks:
         if match is None:
             return None
         return Actor(actor.platform, actor.workspace_id, match["id"], "")
+
+    async def tell(self, person: Actor, reply: Reply) -> bool:
+        """A direct message: posted to the person's id, it lands in their messages with the bot
+        (the app's Messages tab), where it stays, unlike an ephemeral message."""
+        try:
+            await self.client.chat_postMessage(channel=person.user_id, **blocks.message(reply))
+        except SlackApiError as exc:
+            log.warning("a direct message to %s failed: %s", person.user_id,
+                        exc.response.get("error"))
+            return False
+        return True
 
     async def _channel_named(self, name: str) -> str | None:
         try:

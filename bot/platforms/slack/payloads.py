@@ -71,6 +71,8 @@ def canonical(body: Mapping[str, Any]) -> dict[str, Any]:
     kind = body.get("type")
     if kind == "block_actions":
         return _click(body)
+    if kind == "view_submission":
+        return _submission(body)
     if kind == "event_callback":
         return _event(body)
     if kind == "url_verification":
@@ -221,6 +223,42 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise Malformed(f"{what} is not a JSON object")
     return value
+
+
+def _submission(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A modal submitted: who, the form's id and kept metadata, and what was typed in each
+    field (plain text inputs only: the forms we open have nothing else)."""
+    user = _object(body, "user")
+    user_id = _text(user, "id", _ID, where="user")
+    team = _object(body, "team")
+    team_id = _text(team, "id", _ID, where="team")
+    view = _object(body, "view")
+    state = view.get("state") or {}
+    blocks = state.get("values") if isinstance(state, Mapping) else None
+    values: dict[str, dict[str, dict[str, str]]] = {}
+    for block_id, actions in (blocks or {}).items():
+        if not isinstance(block_id, str) or not isinstance(actions, Mapping):
+            raise Malformed("view.state.values cannot be read")
+        for action_id, action in actions.items():
+            if not isinstance(action_id, str) or not isinstance(action, Mapping):
+                raise Malformed("view.state.values cannot be read")
+            values.setdefault(block_id, {})[action_id] = {
+                "type": "plain_text_input", "value": str(action.get("value") or "")}
+    submission: dict[str, Any] = {
+        "type": "view_submission",
+        "user": {"id": user_id, "name": _text(user, "name", default="", where="user"),
+                 "username": _text(user, "username", default="", where="user"), "team_id": team_id},
+        "team": {"id": team_id},
+        "view": {"id": _text(view, "id", default="", where="view"), "type": "modal",
+                 "callback_id": _text(view, "callback_id", default="", where="view"),
+                 "private_metadata": _text(view, "private_metadata", default="", where="view"),
+                 "state": {"values": values}},
+        "is_enterprise_install": body.get("is_enterprise_install") is True,
+    }
+    for optional in ("trigger_id", "api_app_id"):
+        if isinstance(body.get(optional), str):
+            submission[optional] = body[optional]
+    return submission
 
 
 def _object(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:

@@ -11,7 +11,7 @@ from tests.support.discord.snowflakes import Snowflakes, iso_timestamp
 
 Json = dict[str, Any]
 
-TEXT, VOICE, CATEGORY, ANNOUNCEMENT = 0, 2, 4, 5
+TEXT, DM, VOICE, CATEGORY, ANNOUNCEMENT = 0, 1, 2, 4, 5
 GUILD_MEMBERS_INTENT = 1 << 1
 
 # (event, data, intent the receiving session needs or None): how a change reaches the gateway.
@@ -39,6 +39,19 @@ class User:
         if self.bot:
             data["bot"] = True
         return data
+
+
+@dataclass
+class DirectChannel:
+    """The bot's direct messages with one user (type 1, in no guild)."""
+
+    id: int
+    user: User
+    guild_id: None = None
+
+    def payload(self) -> Json:
+        return {"id": str(self.id), "type": DM, "last_message_id": None, "flags": 0,
+                "recipients": [self.user.payload()]}
 
 
 @dataclass

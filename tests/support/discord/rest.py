@@ -26,7 +26,7 @@ from tests.support.discord.errors import (
     invalid,
     not_found,
 )
-from tests.support.discord.guilds import Channel, Guild
+from tests.support.discord.guilds import Channel, DirectChannel, Guild
 from tests.support.discord.responses import CALLBACK_ROUTE, FOLLOWUP_ROUTE, WEBHOOK_MESSAGE_ROUTE
 from tests.support.discord.validation import check_message
 
@@ -96,6 +96,7 @@ class Rest:
         table: list[tuple[str, str, Handler]] = [
             ("GET", "/users/@me", self.me),
             ("GET", "/users/{user_id}", self.user),
+            ("POST", "/users/@me/channels", self.open_dm),
             ("GET", "/oauth2/applications/@me", self.application),
             ("GET", "/applications/@me", self.application),
             ("GET", "/gateway", self.gateway),
@@ -135,6 +136,21 @@ class Rest:
             if user_id in guild.members:
                 return Answer(200, guild.members[user_id].user.payload())
         raise not_found(UNKNOWN_USER, "User")
+
+    def open_dm(self, request: Request) -> Answer:
+        """The bot's direct messages with a user it shares a guild with (the same channel again
+        on a second call)."""
+        recipient = str(request.body().get("recipient_id", ""))
+        if not recipient.isdigit():
+            raise invalid("recipient_id", "Value is not snowflake.")
+        user = next((g.members[int(recipient)].user for g in self._fake.guilds.values()
+                     if int(recipient) in g.members), None)
+        if user is None:
+            raise not_found(UNKNOWN_USER, "User")
+        channel = self._fake.dms.get(user.id)
+        if channel is None:
+            channel = self._fake.dms[user.id] = DirectChannel(self._fake.ids.next(), user)
+        return Answer(200, channel.payload())
 
     def application(self, _: Request) -> Answer:
         fake = self._fake
@@ -239,7 +255,9 @@ class Rest:
                                                  after=snowflake("after"), around=snowflake("around")))
 
     def create_message(self, request: Request) -> Answer:
-        _, channel = self._channel(request, permissions.VIEW_CHANNEL | permissions.SEND_MESSAGES)
+        direct = next((c for c in self._fake.dms.values() if c.id == request.id("channel_id")), None)
+        channel: Channel | DirectChannel = direct or self._channel(
+            request, permissions.VIEW_CHANNEL | permissions.SEND_MESSAGES)[1]
         body = request.body()
         check_message(body, creating=True)
         message, _ = self._fake.store.create(channel, body, files=request.files)

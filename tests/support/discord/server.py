@@ -24,7 +24,7 @@ from tests.support.discord.changes import Changes
 from tests.support.discord.commands import CommandStore
 from tests.support.discord.errors import DiscordError
 from tests.support.discord.gateway import GUILD_MESSAGES_INTENT, Frame, Gateway, Session
-from tests.support.discord.guilds import Channel, Guild, Member, User
+from tests.support.discord.guilds import Channel, DirectChannel, Guild, Member, User
 from tests.support.discord.interactions import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
@@ -62,6 +62,7 @@ class FakeDiscord(LocalServer):
         self.bot = User(self.application_id, bot_name, None, bot=True)  # a bot's user id is its app id
         self.recommended_shards = recommended_shards
         self.guilds: dict[int, Guild] = {}
+        self.dms: dict[int, DirectChannel] = {}  # the bot's direct messages, by the user's id
         self.calls: list[Call] = []
         self.changes = Changes()
         self.limits = RateLimits(global_limit=global_limit, global_window=global_window,
@@ -242,6 +243,12 @@ class FakeDiscord(LocalServer):
     def messages(self, channel_id: int, *, include_hidden: bool = False) -> list[StoredMessage]:
         """The channel's messages, oldest first, as they are now (edits applied; see `.edits`)."""
         return self.store.in_channel(channel_id, include_hidden=include_hidden)
+
+    def direct_messages(self, user: User | Member) -> list[StoredMessage]:
+        """What the bot sent to this user in direct messages, oldest first."""
+        user_id = user.id if isinstance(user, User) else user.user.id
+        channel = self.dms.get(user_id)
+        return [] if channel is None else self.store.in_channel(channel.id)
 
     def message(self, message_id: int) -> StoredMessage:
         found = self.store.find(message_id)

@@ -201,7 +201,10 @@ class FakeSlack(LocalServer):
             "conversations.history": self._conversations_history,
             "conversations.info": self._conversations_info,
             "views.publish": self._views_publish,
+            "views.open": self._views_open,
         }
+        self.opened_views: list[Json] = []  # views.open, in order: each as stored, with its id
+        self._used_triggers: set[str] = set()
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -696,6 +699,27 @@ class FakeSlack(LocalServer):
         self.home_views[user] = stored
         return {"ok": True, "view": copy.deepcopy(stored)}
 
+    def _views_open(self, body: Json, ws: Workspace) -> Json:
+        """A modal opened with a trigger_id (from a slash command or a click; one use each)."""
+        trigger = body.get("trigger_id")
+        if not isinstance(trigger, str) or not trigger:
+            raise SlackError("invalid_arguments")
+        if trigger in self._used_triggers:
+            raise SlackError("exchanged_trigger_id")
+        view = body.get("view")
+        if not isinstance(view, dict) or view.get("type") != "modal":
+            raise SlackError("invalid_arguments")
+        errors = _validate_modal(view)
+        if errors:
+            raise SlackError("invalid_arguments", response_metadata={
+                "messages": [f"[ERROR] {e}" for e in errors]})
+        self._used_triggers.add(trigger)
+        stored = {**copy.deepcopy(view), "id": f"V{len(self.opened_views) + 1:08d}",
+                  "team_id": ws.team_id, "trigger_id": trigger, "state": {"values": {}},
+                  "hash": f"{len(self.opened_views) + 1}.hash"}
+        self.opened_views.append(stored)
+        return {"ok": True, "view": copy.deepcopy(stored)}
+
     def _oauth_v2_access(self, call: Call) -> Json:
         client_id, client_secret = _basic_auth(call.headers)
         client_id = client_id or call.body.get("client_id")
@@ -904,6 +928,73 @@ def _validate_blocks(blocks: Any) -> list[str]:
                     if action_id in action_ids:
                         errors.append(f"duplicate action_id [json-pointer:{where}/elements/{j}/action_id]")
                     action_ids.add(action_id)
+    return errors
+
+
+MAX_MODAL_TITLE = 24  # title, submit and close
+MAX_VIEW_BLOCKS = 100
+MAX_LABEL = 2_000
+MAX_PLACEHOLDER = 150
+MAX_INPUT = 3_000
+MAX_METADATA = 3_000
+
+
+def _validate_modal(view: Json) -> list[str]:
+    """What Slack checks of a modal a study bot sends: titles, ids, input blocks."""
+    errors: list[str] = []
+    for key in ("title", "submit", "close"):
+        text = view.get(key)
+        if key == "title" and text is None:
+            errors.append("missing required field: title [json-pointer:/view/title]")
+        elif text is not None and (not isinstance(text, dict) or text.get("type") != "plain_text"
+                                   or not 0 < len(str(text.get("text", ""))) <= MAX_MODAL_TITLE):
+            errors.append(f"must be a plain_text of 1-{MAX_MODAL_TITLE} characters "
+                          f"[json-pointer:/view/{key}]")
+    if len(str(view.get("callback_id") or "")) > MAX_ID:
+        errors.append(f"must be less than {MAX_ID + 1} characters [json-pointer:/view/callback_id]")
+    if len(str(view.get("private_metadata") or "")) > MAX_METADATA:
+        errors.append("must be less than 3001 characters [json-pointer:/view/private_metadata]")
+    blocks = view.get("blocks")
+    if not isinstance(blocks, list) or not 0 < len(blocks) <= MAX_VIEW_BLOCKS:
+        return [*errors, f"must have 1-{MAX_VIEW_BLOCKS} blocks [json-pointer:/view/blocks]"]
+    block_ids: set[str] = set()
+    inputs = 0
+    for i, block in enumerate(blocks):
+        where = f"/view/blocks/{i}"
+        if not isinstance(block, dict) or block.get("type") not in ("section", "input", "context",
+                                                                     "divider", "header"):
+            errors.append(f"unsupported block type [json-pointer:{where}]")
+            continue
+        if block.get("block_id") in block_ids:
+            errors.append(f"duplicate block_id [json-pointer:{where}/block_id]")
+        block_ids.add(block.get("block_id"))
+        if block["type"] == "section":
+            errors += _text_limit(block.get("text"), MAX_SECTION_TEXT, f"{where}/text")
+        if block["type"] != "input":
+            continue
+        inputs += 1
+        label = block.get("label")
+        if not isinstance(label, dict) or label.get("type") != "plain_text" or not label.get("text"):
+            errors.append(f"missing required field: label [json-pointer:{where}/label]")
+        else:
+            errors += _text_limit(label, MAX_LABEL, f"{where}/label")
+        element = block.get("element")
+        if not isinstance(element, dict) or element.get("type") != "plain_text_input":
+            errors.append(f"only plain_text_input is faked [json-pointer:{where}/element]")
+            continue
+        if not element.get("action_id") or len(str(element["action_id"])) > MAX_ID:
+            errors.append(f"invalid action_id [json-pointer:{where}/element/action_id]")
+        limit = element.get("max_length", MAX_INPUT)
+        if not isinstance(limit, int) or not 0 < limit <= MAX_INPUT:
+            errors.append(f"max_length must be 1-{MAX_INPUT} [json-pointer:{where}/element/max_length]")
+            limit = MAX_INPUT
+        if len(str(element.get("initial_value") or "")) > limit:
+            errors.append(f"initial_value is longer than max_length "
+                          f"[json-pointer:{where}/element/initial_value]")
+        errors += _text_limit(element.get("placeholder"), MAX_PLACEHOLDER,
+                              f"{where}/element/placeholder")
+    if inputs and view.get("submit") is None:
+        errors.append("a modal with inputs needs a submit button [json-pointer:/view/submit]")
     return errors
 
 

@@ -148,6 +148,41 @@ def block_actions(
     return urlencode({"payload": json.dumps(payload)}).encode()
 
 
+def view_submission(
+    *,
+    team_id: str,
+    user_id: str,
+    view: dict[str, Any],
+    values: dict[str, str],
+    user_name: str = "",
+    api_app_id: str = "A0TEST",
+    token: str = VERIFICATION_TOKEN,
+) -> bytes:
+    """A modal's submission: `view` as the fake stored it (`FakeSlack.opened_views`), and what
+    was typed into its inputs by block id (fields left out are submitted empty, as Slack sends
+    an empty input). Inputs the view does not have cannot be typed into."""
+    inputs = {b["block_id"]: b["element"] for b in view.get("blocks") or [] if b.get("type") == "input"}
+    unknown = set(values) - set(inputs)
+    if unknown:
+        raise ValueError(f"the modal has no input(s) {sorted(unknown)}")
+    state = {block: {element["action_id"]: {"type": element["type"], "value": values.get(block) or None}}
+             for block, element in inputs.items()}
+    name = user_name or user_id.lower()
+    payload: dict[str, Any] = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": team_id.lower()},
+        "user": {"id": user_id, "username": name, "name": name, "team_id": team_id},
+        "api_app_id": api_app_id,
+        "token": token,
+        "trigger_id": new_trigger_id(),
+        "view": {**view, "state": {"values": state}},
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return urlencode({"payload": json.dumps(payload)}).encode()
+
+
 async def post(url: str, body: bytes | str, headers: dict[str, str]) -> tuple[int, str]:
     """POST `body` as-is (10 s timeout); returns (HTTP status, response text)."""
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=POST_TIMEOUT)) as session, \

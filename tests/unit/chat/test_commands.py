@@ -52,7 +52,8 @@ def test_setup_with_and_without_channel_days_and_topics(registry: Registry) -> N
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    ("/study setup", "usage: /study setup [#channel] HH:MM TIMEZONE [DAYS] [TOPIC ...]"),
+    ("/study setup",
+     "usage: /study setup [#channel] HH:MM TIMEZONE [DAYS] [bank:both|bundled|own] [TOPIC ...]"),
     ("/study setup nine UTC", "usage: /study setup"),
     ("/study close now", "usage: /study close"),
     ("/study post-now a b", "usage: /study post-now [QUESTION_ID]"),

@@ -16,6 +16,10 @@ actions = st.one_of(
               st.integers(0, 4), st.none() | st.from_regex(slug, fullmatch=True)),
     st.builds(ids.NextPractice, st.none() | st.from_regex(slug, fullmatch=True)),
     st.builds(ids.Share, st.from_regex(rf"{slug}\.{slug}", fullmatch=True)),
+    st.builds(ids.Review, st.sampled_from(["approve", "edit", "reject", "next"]),
+              st.from_regex(rf"{slug}\.q\.{slug}", fullmatch=True)),
+    st.builds(ids.QuestionForm, st.none() | st.from_regex(rf"{slug}\.q\.{slug}", fullmatch=True)),
+    st.builds(ids.ReopenDraft, st.integers(1, 10**17)),
 )
 
 

@@ -3,7 +3,7 @@
 Run: .venv/bin/python bench/bench_boards.py [--calls 400] [--naive-calls 8] [--churn 20000]
          [--database postgresql+asyncpg://postgres@127.0.0.1:5432/test] [--keep]
 
-A throwaway database beside the one in the URL (tests/scratch_database.py), migrated to head,
+A throwaway database beside the one in the URL (tests/support/databases.py), migrated to head,
 filled set-based by generate_series (no row-by-row inserts): 100,000 users of one workspace,
 50 channels x 240 days = 12,000 posts, 5,000,000 answers by 89,000-odd users (1 to 111 answers
 each; accuracy 30-80% per user; 10/15/20 points by the post), and the maintained aggregates the
@@ -40,6 +40,18 @@ Measured, side by side in one run, on the all-time board (the largest):
    clients (with commits) for 12 s, triggers on and off. Last, since it leaves the counts stale.
    Without revision 0007 (no board_counts) its variant and this part are skipped.
 
+6. Team boards (issue 12): a competition of --teams teams (25, the most the bot allows, by
+   default) over every ranked user (its scores are the all-time ones copied to its period
+   `c1`, each user in one team; team sizes skewed like real groups: with 200 teams, from about
+   220 to 6,300 members), best 5 count. Measured side by side: the bot's
+   `StudyService.leaderboard(actor, "teams")` (its people board, the caller's rank and the team
+   board in one transaction) and `leaderboard(actor, "teams", team=...)` (one team's members and
+   the caller's place in it); the team board's statement alone in the designs compared (team on
+   the score row + partial index read by a LATERAL per team, which the bot does; the same rows
+   with a window over the whole competition; a members table joined to the scores); and a naive
+   GROUP BY over the answers. Every team score is checked against a full ordering in SQL.
+   `--teams-only` runs the load, the bot's top-10 + my-rank read and this part only.
+
 Prints a Markdown section for bench/RESULTS.md.
 """
 
@@ -66,15 +78,14 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.scratch_database import create_scratch, drop_scratch  # noqa: E402
-
 from bot import config as paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
 from bot.service.study import StudyService  # noqa: E402
 from bot.service.views import Actor  # noqa: E402
-from bot.store import boards, migrations  # noqa: E402
+from bot.store import boards, competition_teams, migrations  # noqa: E402
 from bot.store.database import Database, create_engine  # noqa: E402
+from tests.support.databases import create_scratch, drop_scratch  # noqa: E402
 
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 PLATFORM, WORKSPACE = "discord", "G-big"
@@ -436,6 +447,184 @@ async def floor_reads(db: Database, calls: int) -> list[float]:
     return latencies
 
 
+# -- team boards (issue 12) -----------------------------------------------------------------
+
+BEST = 5
+
+
+def team_setup(teams: int) -> list[str]:
+    return [
+        """INSERT INTO competitions (id, workspace_id, channel_id, name, starts_at, ends_at, ended,
+                                    topics, best)
+           VALUES (1, 1, 1, 'teams', now() - interval '1 day', now() + interval '30 days', false,
+                   '[]', 5)""",
+        f"""INSERT INTO competition_teams (id, competition_id, position, name, group_id)
+            SELECT t, 1, t - 1, 'team-' || t, 'S' || t FROM generate_series(1, {teams}) t""",
+        # Team sizes skewed as groups are: team t holds the users whose hash falls in its slice
+        # of a square law (with 200 teams, from about 6,300 members down to about 220).
+        f"""INSERT INTO scores (workspace_id, period, user_id, points, answered, correct, team_id,
+                               team_chosen)
+            SELECT 1, 'c1', user_id, points, answered, correct,
+                   1 + floor({teams} * power((abs(hashint8(user_id + 7)) % 1000000) / 1000000.0,
+                                             2)),
+                   false
+            FROM scores WHERE workspace_id = 1 AND period = 'all'""",
+        # The other design: who is in which team in a table of its own, the points on the scores.
+        """CREATE TABLE bench_members (competition_id bigint, user_id bigint, team_id bigint,
+                                      PRIMARY KEY (competition_id, user_id))""",
+        """INSERT INTO bench_members SELECT 1, user_id, team_id FROM scores
+           WHERE workspace_id = 1 AND period = 'c1'""",
+        "CREATE INDEX bench_members_team ON bench_members (competition_id, team_id, user_id)",
+        "VACUUM ANALYZE scores",
+        "VACUUM ANALYZE bench_members",
+        "VACUUM ANALYZE competition_teams",
+    ]
+
+
+TEAM_ORDERED = """SELECT team_id, user_id, points FROM scores WHERE workspace_id = 1 AND period = 'c1'
+                  ORDER BY team_id, points DESC, correct DESC, answered, user_id"""
+_TEAM_ORDER = "s.points DESC, s.correct DESC, s.answered, s.user_id"
+TEAM_VARIANTS_SQL = {
+    "members table joined to the scores, a window per team": f"""
+        SELECT team_id, user_id, points FROM (
+            SELECT m.team_id, s.user_id, s.points,
+                   row_number() OVER (PARTITION BY m.team_id ORDER BY {_TEAM_ORDER}) AS place
+            FROM bench_members m
+            JOIN scores s ON s.workspace_id = 1 AND s.period = 'c1' AND s.user_id = m.user_id
+            WHERE m.competition_id = 1) ranked
+        WHERE place <= {BEST}""",
+    "naive: GROUP BY over the answers, members table, a window per team": f"""
+        WITH totals AS (
+            SELECT a.user_id, sum(a.points) AS points, sum(a.correct::int) AS correct,
+                   count(*) AS answered
+            FROM answers a JOIN posts p ON p.id = a.post_id JOIN channels c ON c.id = p.channel_id
+            WHERE c.workspace_id = 1 GROUP BY a.user_id)
+        SELECT team_id, user_id, points FROM (
+            SELECT m.team_id, s.user_id, s.points,
+                   row_number() OVER (PARTITION BY m.team_id ORDER BY {_TEAM_ORDER}) AS place
+            FROM totals s JOIN bench_members m ON m.user_id = s.user_id AND m.competition_id = 1
+        ) ranked WHERE place <= {BEST}""",
+}
+
+
+def team_statements() -> dict[str, str]:
+    """The team board's statement in each design, as SQL text (the bot's as it sends it)."""
+    bot = (competition_teams.TEAM_TOTALS.replace(":competition", "1")
+           .replace(":best", str(BEST)).replace(":top", "3"))
+    window = f"""
+        SELECT team_id, user_id, points FROM (
+            SELECT s.team_id, s.user_id, s.points,
+                   row_number() OVER (PARTITION BY s.team_id ORDER BY {_TEAM_ORDER}) AS place
+            FROM scores s JOIN competition_teams t ON t.id = s.team_id
+            WHERE t.competition_id = 1) ranked
+        WHERE place <= {BEST}"""
+    return {"team on the score row: a LATERAL per team over ix_scores_team, summed (the bot)": bot,
+            "team on the score row: a window over the competition": window,
+            **TEAM_VARIANTS_SQL}
+
+
+async def setup_teams(dsn: str, teams: int
+                      ) -> tuple[float, dict[int, tuple[int, int]], dict[int, int]]:
+    """The competition and its teams; the expected board (team id -> (score, counted)) and
+    each team's size."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        start = time.perf_counter()
+        for statement in team_setup(teams):
+            await conn.execute(statement)
+        seconds = time.perf_counter() - start
+        expected: dict[int, list[int]] = {}
+        sizes: dict[int, int] = {}
+        for row in await conn.fetch(TEAM_ORDERED):
+            sizes[row["team_id"]] = sizes.get(row["team_id"], 0) + 1
+            best = expected.setdefault(row["team_id"], [])
+            if len(best) < BEST:
+                best.append(row["points"])
+        return seconds, {t: (sum(p), len(p)) for t, p in expected.items()}, sizes
+    finally:
+        await conn.close()
+
+
+def team_board_wrong(rows: list[asyncpg.Record] | list[tuple[int, int, int]],
+                     expected: dict[int, tuple[int, int]]) -> bool:
+    found: dict[int, list[int]] = {}
+    for team_id, _user, points in ((r[0], r[1], r[2]) for r in rows):
+        found.setdefault(team_id, []).append(points)
+    return {t: (sum(p), len(p)) for t, p in found.items()} != expected
+
+
+async def team_bot_reads(service: StudyService, callers: Callers, calls: int, seed: int,
+                         expected: dict[int, tuple[int, int]]
+                         ) -> tuple[dict[str, list[float]], int]:
+    """`/leaderboard teams`: people (top 10, the caller's rank) and the 200 teams."""
+    by_name = {f"team-{t}": score for t, score in expected.items()}
+    latencies: dict[str, list[float]] = {band: [] for band in BANDS}
+    wrong = 0
+    for band, user_id in callers.sequence(calls, BANDS, seed):
+        actor = Actor(PLATFORM, WORKSPACE, f"U{user_id}", f"user {user_id}")
+        start = time.perf_counter()
+        board = await service.leaderboard(actor, "teams")
+        latencies[band].append(time.perf_counter() - start)
+        mine = board.caller or next((r for r in board.rows if r.is_caller), None)
+        scores = [t.points for t in board.teams]
+        wrong += ((mine.rank if mine else None) != callers.rank.get(user_id)
+                  or {t.name: (t.points, t.counted) for t in board.teams} != by_name
+                  or scores != sorted(scores, reverse=True))
+    return latencies, wrong
+
+
+async def team_member_reads(service: StudyService, dsn: str, sizes: dict[int, int],
+                            calls: int) -> dict[str, list[float]]:
+    """`/leaderboard teams team:X` for the largest and the smallest team, by its last member
+    (a place counted in the team's range) and by someone of another team."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        largest, smallest = max(sizes, key=sizes.__getitem__), min(sizes, key=sizes.__getitem__)
+        last = {t: await conn.fetchval(
+            "SELECT user_id FROM scores WHERE team_id = $1 "
+            "ORDER BY points, correct, answered DESC, user_id DESC LIMIT 1", t)
+            for t in (largest, smallest)}
+    finally:
+        await conn.close()
+    latencies: dict[str, list[float]] = {}
+    for team in (largest, smallest):
+        for who, user_id in (("its last member", last[team]),
+                             ("another team's member", last[smallest if team == largest
+                                                            else largest])):
+            key = f"team of {sizes[team]:,}, asked by {who}"
+            latencies[key] = []
+            actor = Actor(PLATFORM, WORKSPACE, f"U{user_id}", f"user {user_id}")
+            for _ in range(calls):
+                start = time.perf_counter()
+                await service.leaderboard(actor, "teams", team=f"team-{team}")
+                latencies[key].append(time.perf_counter() - start)
+    return latencies
+
+
+async def team_variants(dsn: str, calls: int, naive_calls: int,
+                        expected: dict[int, tuple[int, int]]) -> dict[str, Any]:
+    conn = await asyncpg.connect(dsn)
+    results: dict[str, Any] = {}
+    try:
+        for name, sql in team_statements().items():
+            statement = await conn.prepare(sql)
+            times, wrong = [], 0
+            for _ in range(naive_calls if name.startswith("naive") else calls):
+                start = time.perf_counter()
+                rows = await statement.fetch()
+                times.append(time.perf_counter() - start)
+                if len(rows[0]) > 3:  # the bot's: one row per team, summed
+                    wrong += {r[0]: (r[2], r[3]) for r in rows if r[3]} != expected
+                else:
+                    wrong += team_board_wrong(rows, expected)
+            plan = await statement.explain(analyze=True)
+            results[name] = {"latencies": {f"{len(expected)} teams": times}, "wrong": wrong,
+                             "plan": plan_summary(plan)}
+    finally:
+        await conn.close()
+    return results
+
+
 def band_rows(latencies: dict[str, list[float]]) -> list[str]:
     rows = []
     for band, values in latencies.items():
@@ -443,6 +632,8 @@ def band_rows(latencies: dict[str, list[float]]) -> list[str]:
             rows.append(f"| {band} | {len(values)} | {ms(percentile(values, 0.5))} | "
                         f"{ms(percentile(values, 0.99))} | {ms(max(values))} |")
     every = [v for values in latencies.values() for v in values]
+    if not every:  # a part not run (--teams-only)
+        return rows
     rows.append(f"| **all callers** | {len(every)} | {ms(percentile(every, 0.5))} | "
                 f"**{ms(percentile(every, 0.99))}** | {ms(max(every))} |")
     return rows
@@ -478,20 +669,32 @@ async def run(args: argparse.Namespace) -> int:
         bottom = callers.bands["bottom"][-1]
         plans = {"fresh": await bot_plan(db, bottom)}
         print("bot reads done", file=sys.stderr)
-        counts = await rank_counts(dsn, callers, args.calls, seed=2)
-        print("rank counts done", file=sys.stderr)
-        naive, naive_wrong = await naive_reads(dsn, callers, args.naive_calls, seed=3)
-        print("naive reads done", file=sys.stderr)
-        churn_seconds = await churn(dsn, args.churn)
-        churned_callers = await load_callers(dsn)
-        await bot_reads(service, churned_callers, 40, seed=98)
-        churned, churned_wrong = await bot_reads(service, churned_callers, args.calls, seed=4)
-        print("churned reads done", file=sys.stderr)
-        plans["churned"] = await bot_plan(db, bottom)
+        team_seconds, expected, team_sizes = await setup_teams(dsn, args.teams)
+        await team_bot_reads(service, callers, 40, 97, expected)  # warm up
+        team_bot, team_wrong = await team_bot_reads(service, callers, args.calls, 6, expected)
+        team_members = await team_member_reads(service, dsn, team_sizes, args.calls // 4)
+        variants = await team_variants(dsn, args.calls // 4, args.naive_calls, expected)
+        print("team reads done", file=sys.stderr)
+        counts: dict[str, Any] = {}
+        naive: dict[str, list[float]] = {}
+        churned: dict[str, list[float]] = {}
+        naive_wrong = churned_wrong = 0
+        churn_seconds = 0.0
         writes, throughput = {}, {}
-        if counted:
-            writes = await write_cost(dsn, churned_callers, args.writes, seed=5)
-            throughput = await write_throughput(dsn, churned_callers, 16, 12.0)
+        if not args.teams_only:
+            counts = await rank_counts(dsn, callers, args.calls, seed=2)
+            print("rank counts done", file=sys.stderr)
+            naive, naive_wrong = await naive_reads(dsn, callers, args.naive_calls, seed=3)
+            print("naive reads done", file=sys.stderr)
+            churn_seconds = await churn(dsn, args.churn)
+            churned_callers = await load_callers(dsn)
+            await bot_reads(service, churned_callers, 40, seed=98)
+            churned, churned_wrong = await bot_reads(service, churned_callers, args.calls, seed=4)
+            print("churned reads done", file=sys.stderr)
+            plans["churned"] = await bot_plan(db, bottom)
+            if counted:
+                writes = await write_cost(dsn, churned_callers, args.writes, seed=5)
+                throughput = await write_throughput(dsn, churned_callers, 16, 12.0)
     finally:
         await db.dispose()
         if args.keep:
@@ -501,6 +704,9 @@ async def run(args: argparse.Namespace) -> int:
 
     every_bot = [v for values in bot.values() for v in values]
     met = percentile(every_bot, 0.99) < 0.010
+    every_team = [v for values in team_bot.values() for v in values]
+    every_team += [v for values in team_members.values() for v in values]
+    team_met = percentile(every_team, 0.99) < 0.010
     loadavg = os.getloadavg()
     out = [
         "## Boards at scale: top 10 + my rank with 100,000 users and 5,000,000 answers "
@@ -510,7 +716,8 @@ async def run(args: argparse.Namespace) -> int:
         f"- Machine: {machine()}; PostgreSQL {version} on the same machine; load average "
         f"{loadavg[0]:.1f} / {loadavg[1]:.1f} / {loadavg[2]:.1f} (1/5/15 min) at the end of the run",
         f"- Command: `.venv/bin/python bench/bench_boards.py --calls {args.calls} --naive-calls "
-        f"{args.naive_calls} --churn {args.churn} --writes {args.writes}`",
+        f"{args.naive_calls} --churn {args.churn} --writes {args.writes} --teams {args.teams}"
+        f"{' --teams-only' if args.teams_only else ''}`",
         f"- Data: {users:,} users in one workspace, {answers:,} answers, {score_rows:,} score rows "
         f"(all-time board: {callers.size:,} ranked users on {buckets:,} distinct points values); "
         f"generated with generate_series in "
@@ -532,6 +739,9 @@ async def run(args: argparse.Namespace) -> int:
         f"{ms(percentile(floor, 0.99))} | {ms(max(floor))} |",
         "",
         f"Plan of boards.standing for the last-ranked caller: {plans['fresh']}.",
+        "",
+        *team_section(team_seconds, team_sizes, team_bot, team_wrong, team_members, variants,
+                      team_met),
         "",
         "The rank alone (one prepared statement over asyncpg, same kind of callers; the top "
         "band needs none). Plan for a bottom caller from EXPLAIN ANALYZE.",
@@ -562,9 +772,9 @@ async def run(args: argparse.Namespace) -> int:
         "|---|---|---|---|---|",
         *band_rows(churned),
         "",
-        f"Plan of boards.standing for the last-ranked caller: {plans['churned']}.",
+        f"Plan of boards.standing for the last-ranked caller: {plans.get('churned', '')}.",
     ]
-    if counted:
+    if counted and throughput:
         out += [
             "",
             "What the board_counts triggers cost a write: one right answer's score upsert (three "
@@ -580,8 +790,53 @@ async def run(args: argparse.Namespace) -> int:
             f"{throughput['triggers on']:,.0f} upserts/s "
             f"with the triggers, {throughput['triggers off']:,.0f}/s without.",
         ]
+    if args.teams_only:  # the sections above the rank alone, and the teams
+        out = out[:out.index("The rank alone (one prepared statement over asyncpg, same kind of "
+                             "callers; the top band needs none). Plan for a bottom caller from "
+                             "EXPLAIN ANALYZE.") - 1]
     print("\n".join(out))
-    return 0 if met and not (bot_wrong or naive_wrong or churned_wrong) else 1
+    wrong = bot_wrong or naive_wrong or churned_wrong or team_wrong or any(
+        v["wrong"] for v in variants.values())
+    return 0 if met and team_met and not wrong else 1
+
+
+def team_section(seconds: float, sizes: dict[int, int], bot: dict[str, list[float]], wrong: int,
+                 members: dict[str, list[float]], variants: dict[str, Any],
+                 met: bool) -> list[str]:
+    out = [
+        "",
+        f"Team board: a competition of {len(sizes)} teams over the {sum(sizes.values()):,} "
+        f"ranked users (the all-time scores copied to its period, each user in one team; "
+        f"{min(sizes.values()):,} to {max(sizes.values()):,} members per team), the best "
+        f"{BEST} of each team count; set up in {seconds:.0f} s. The bot's "
+        "`StudyService.leaderboard(actor, 'teams')`: its people (top 10, the caller's rank) and "
+        f"every team scored, in one transaction; {wrong} wrong (ranks and all {len(sizes)} team "
+        f"scores checked against a full SQL ordering). Target p99 < 10 ms: "
+        f"{'**met**' if met else '**not met**'}.",
+        "",
+        "| caller band | calls | p50 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|",
+        *band_rows(bot),
+        "",
+        "One team's members, `leaderboard(actor, 'teams', team=...)` (its first 20 members, the "
+        "caller's place in it, and the team's own score and rank):",
+        "",
+        "| team board | calls | p50 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|",
+        *band_rows(members),
+        "",
+        "The team board's statement alone (one prepared statement over asyncpg) in the designs "
+        "compared:",
+        "",
+        "| design | board | calls | p50 ms | p99 ms | max ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, result in variants.items():
+        out += [f"| {name} " + row for row in band_rows(result["latencies"])[:-1]]
+    out += [""]
+    out += [f"- {name}: {result['plan']}; {result['wrong']} wrong boards"
+            for name, result in variants.items()]
+    return out
 
 
 def main() -> None:
@@ -593,6 +848,10 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=2000, help="score upserts timed")
     parser.add_argument("--database", default=DEFAULT_PG, help="server URL (SQLAlchemy form)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
+    parser.add_argument("--teams", type=int, default=25, help="teams in the team competition "
+                        "(the bot allows 25)")
+    parser.add_argument("--teams-only", action="store_true", help="the load, the bot's read and "
+                        "the team boards only")
     sys.exit(asyncio.run(run(parser.parse_args())))
 
 

@@ -91,6 +91,7 @@ async def _shut_down(chat: Chat, runtimes: list[Runtime], web_runner: web.AppRun
     for runtime in reversed(runtimes):
         await runtime.stop()
     await chat.tally.flush()  # the drained clicks' last counts, while clients are still open
+    await chat.router.settle()  # team placements after those clicks, likewise
     for runtime in reversed(runtimes):
         await runtime.close()
     if web_runner is not None:

@@ -6,7 +6,7 @@ from bot import errors, metrics
 from bot.chat import replies
 from bot.chat.context import Call
 from bot.chat.reply import Reply
-from bot.service.views import Actor, ChannelRef
+from bot.service.views import Actor, ChannelRef, TeamSpec
 
 
 async def lookup(call: Call) -> Reply:
@@ -18,7 +18,8 @@ async def lookup(call: Call) -> Reply:
 
 async def leaderboard(call: Call) -> Reply:
     board = await call.service.leaderboard(call.context.actor, call.text("period", "week"),
-                                           channel=call.context.channel)
+                                           channel=call.context.channel,
+                                           team=call.text("team") or None)
     return replies.board(board)
 
 
@@ -101,18 +102,38 @@ async def schedule(call: Call) -> Reply:
 
 
 async def competition_start(call: Call) -> Reply:
-    view = await call.service.start_competition(call.context.actor, call.context.channel,
-                                                call.text("name"), call.text("days", "7"))
+    view = await call.service.start_competition(
+        call.context.actor, call.context.channel, call.text("name"), call.text("days", "7"),
+        teams=_teams(call), topics=call.words("topics"), best=call.text("best"))
     return replies.competition_started(view)
 
 
 async def competition_end(call: Call) -> Reply:
     view, board = await call.service.end_competition(call.context.actor, call.text("name"))
+    # Ended here and now, once: the winners are announced where it started, as at its end time.
+    await call.dispatcher.announce_final_board(view, board)
     return replies.competition_ended(view, board)
 
 
 async def competition_list(call: Call) -> Reply:
     return replies.competitions(await call.service.list_competitions(call.context.actor))
+
+
+# -- teams in competitions -------------------------------------------------------------------
+
+def _teams(call: Call) -> list[TeamSpec]:
+    """`teams:` words: group mentions in the platform's syntax, or names people join."""
+    found = []
+    for word in call.words("teams"):
+        group = call.context.hooks.parse_group(word)
+        found.append(TeamSpec(word, None) if group is None else TeamSpec(group[1], group[0]))
+    return found
+
+
+async def team_join(call: Call) -> Reply:
+    joined = await call.service.join_team(call.context.actor, call.text("team"),
+                                          call.text("competition") or None)
+    return replies.team_joined(joined, call.context.addressee)
 
 
 async def dashboard(call: Call) -> Reply:

@@ -20,7 +20,7 @@ from bot.chat.reply import Reply
 from bot.rules.schedule import ScheduleInputError, parse_days
 
 Kind = Literal["text", "word", "number", "time", "timezone", "days", "topic", "topics", "channel",
-               "user", "period", "question", "choice"]
+               "user", "period", "question", "teams", "choice"]
 Handler = Callable[[Call], Awaitable[Reply]]
 
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
@@ -33,21 +33,26 @@ class Option:
     description: str
     placeholder: str
     required: bool = False
-    choices: tuple[str, ...] = ()  # kind "choice": the values it takes (Discord: a menu)
+    # Typed after its name wherever it falls in the line (`teams: @sre @dev`, `bank:own`), not
+    # by position; its words run to the next keyword or the end. On Discord every option is
+    # named anyway.
+    keyword: bool = False
+    choices: tuple[str, ...] = ()  # the values it takes, when only some are (Discord: a menu)
 
     @property
     def usage(self) -> str:
-        return self.placeholder if self.required else f"[{self.placeholder}]"
-
-    @property
-    def keyword_only(self) -> bool:
-        """Typed as `name:value` (`bank:own`) in text, anywhere after the command's name."""
-        return self.kind == "choice"
+        shown = f"{self.name}: {self.placeholder}" if self.keyword else self.placeholder
+        return shown if self.required else f"[{shown}]"
 
     @property
     def greedy(self) -> bool:
         """Takes the rest of the line: a query, or a list of topics."""
-        return self.kind in ("text", "topics")
+        return not self.keyword and self.kind in ("text", "topics")
+
+    @property
+    def many(self) -> bool:
+        """Holds several words (a list of topics or teams)."""
+        return self.kind in ("topics", "teams")
 
 
 @dataclass(frozen=True)
@@ -72,14 +77,12 @@ class Command:
         return " ".join(["/" + self.name, *(o.usage for o in self.options)])
 
     def parse(self, words: Sequence[str], raw: str, hooks: PlatformHooks) -> dict[str, Arg]:
-        """Text after the command's name into its options, by position and shape; an option
-        may also be named, `name:value` (keyword-only options must be)."""
+        """Text after the command's name into its options: keyword options by their names,
+        the others by position and shape."""
+        rest, keyed = self._keywords(words)
         args: dict[str, Arg] = {}
-        rest = list(words)
-        if not any(o.kind == "text" for o in self.options):  # a query is taken as typed
-            args, rest = self._keywords(rest)
         for option in self.options:
-            if option.name in args or option.keyword_only:
+            if option.keyword:
                 continue
             if option.kind == "text":
                 args[option.name] = raw.strip()
@@ -95,24 +98,41 @@ class Command:
                 raise self.usage_error()
         if rest:
             raise self.usage_error()
+        for option in self.options:
+            if option.keyword and option.name in keyed:
+                given = keyed[option.name]
+                if not given or (not option.many and len(given) > 1):
+                    raise self.usage_error()
+                if option.choices and given[0].lower() not in option.choices:
+                    raise errors.InvalidInput(option.name, given[0],
+                                              f"choose {', '.join(option.choices)}")
+                args[option.name] = tuple(given) if option.many else (
+                    given[0].lower() if option.choices else given[0])
+            elif option.keyword and option.required:
+                raise self.usage_error()
         return args
 
-    def _keywords(self, words: list[str]) -> tuple[dict[str, Arg], list[str]]:
-        """`name:value` words that name one of the options, and the other words."""
-        named = {o.name: o for o in self.options}
-        found: dict[str, Arg] = {}
-        rest = []
+    def _keywords(self, words: Sequence[str]) -> tuple[list[str], dict[str, list[str]]]:
+        """The positional words, and the words of each keyword (`name:` or `name:value`): a
+        list runs to the next keyword or the end; a single value is one word, after which the
+        words are positional again (`bank:own k8s linux`)."""
+        many = {o.name: o.many for o in self.options if o.keyword}
+        positional: list[str] = []
+        keyed: dict[str, list[str]] = {}
+        current: list[str] = positional
+        last = ""
         for word in words:
             name, colon, value = word.partition(":")
-            option = named.get(name.lower()) if colon and value else None
-            if option is None:
-                rest.append(word)
-            elif option.choices and value.lower() not in option.choices:
-                raise errors.InvalidInput(option.name, value,
-                                          f"choose {', '.join(option.choices)}")
+            if colon and name.lower() in many:
+                if name.lower() in keyed:
+                    raise self.usage_error()
+                last = name.lower()
+                current = keyed[last] = [value] if value else []
             else:
-                found[option.name] = value.lower() if option.choices else value
-        return found, rest
+                current.append(word)
+            if current is not positional and current and not many[last]:
+                current = positional  # a single value is taken: back to positional words
+        return positional, keyed
 
     def usage_error(self) -> errors.InvalidInput:
         example = f"   e.g. {self.example}" if self.example else ""
@@ -212,13 +232,42 @@ def _query(description: str) -> Option:
     return Option("query", "text", description, "QUERY", required=True)
 
 
+# -- teams in competitions -------------------------------------------------------------------
+
+def _team_competition_options() -> tuple[Option, ...]:
+    return (
+        Option("teams", "teams", "teams: @roles or @user groups, or names people join",
+               "@GROUP|NAME ...", keyword=True),
+        Option("topics", "topics", "only answers to these topics count (default: all)",
+               "TOPIC ...", keyword=True),
+        Option("best", "number", "how many of a team's best members count (default 5)", "N",
+               keyword=True),
+    )
+
+
+def _team_board_options() -> tuple[Option, ...]:
+    return (Option("team", "word", "one team's members (a competition with teams)", "TEAM",
+                   keyword=True),)
+
+
+def _team_commands() -> list[Command]:
+    return [
+        Command(("study", "team", "join"), "join a team of a running competition",
+                actions.team_join, (
+                    Option("team", "word", "the team's name", "TEAM", required=True),
+                    Option("competition", "word", "which competition (default: any running one "
+                           "with that team)", "COMPETITION"),
+                ), example="/study team join blue"),
+    ]
+
+
 def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry:
     """Every command; `topics` are (slug, title, aliases), each adding its own lookup command."""
     period = Option("period", "period", "week, month, all, or a competition's name",
                     "week|month|all|NAME")
     commands = [
         Command(("leaderboard",), "top 10 and your rank; NAME is a competition's board",
-                actions.leaderboard, (period,)),
+                actions.leaderboard, (period, *_team_board_options())),
         Command(("streak",), "a streak, points and weakest topic (yours by default)",
                 actions.streak, (Option("user", "user", "whose streak", "@USER"),)),
         Command(("quiz",), "a private practice question, by spaced repetition", actions.quiz,
@@ -233,7 +282,7 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
                    required=True),
             Option("days", "days", "mon-fri (default), daily, weekends, mon,wed,fri, ...", "DAYS"),
             Option("bank", "choice", "questions from the bundled bank, the team's own, or both",
-                   "bank:both|bundled|own", choices=("both", "bundled", "own")),
+                   "both|bundled|own", keyword=True, choices=("both", "bundled", "own")),
             Option("topics", "topics", "topics to draw from (default: all)", "TOPIC ..."),
         ), admin=True, example="/study setup 09:00 Europe/London mon-fri k8s linux"),
         Command(("study", "post-now"), "post a question now", actions.post_now,
@@ -250,7 +299,9 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
                            "NAME", required=True),
                     Option("days", "number", "how many days it runs (default 7, at most 90)",
                            "DAYS"),
-                ), admin=True),
+                    *_team_competition_options(),
+                ), admin=True,
+                example="/study competition start q4 14 teams: @sre @platform best: 5"),
         Command(("study", "competition", "end"), "end a competition now and post its board",
                 actions.competition_end,
                 (Option("name", "word", "the competition's name", "NAME", required=True),),
@@ -260,6 +311,7 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
         Command(("study", "dashboard"), "a private link to the team dashboard (7 days)",
                 actions.dashboard, admin=True),
         Command(("study", "help"), "what studybot can do", actions.show_help),
+        *_team_commands(),
         *_own_question_commands(),
     ]
     aliases = {"stats": "streak"}
@@ -270,6 +322,7 @@ def build_registry(topics: Iterable[tuple[str, str, Sequence[str]]]) -> Registry
     groups = [Group(("study",), "daily question setup and admin", "help",
                     "/study setup #channel 09:00 Europe/London mon-fri"),
               Group(("study", "competition"), "competitions", "list"),
+              Group(("study", "team"), "teams in competitions", "join"),
               Group(("study", "question"), "the team's own questions", "add")]
     return Registry({c.path: c for c in commands}, {g.path: g for g in groups}, aliases)
 

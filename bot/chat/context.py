@@ -37,6 +37,14 @@ class PlatformHooks(Protocol):
         """Say something privately to someone other than the one acting (a direct message);
         False when the platform could not deliver it."""
 
+    # -- teams in competitions ---------------------------------------------------------------
+    def parse_group(self, word: str) -> tuple[str, str] | None:
+        """A group mention (a Discord role, a Slack user group) as (its id, a label to show);
+        None when the word is not one (then it names a team people join)."""
+
+    async def groups_of(self, actor: Actor, candidates: set[str]) -> set[str]:
+        """Which of the `candidates` (group ids) the person is in."""
+
 
 @dataclass(frozen=True)
 class Context:
@@ -71,4 +79,6 @@ class Call:
 
     def words(self, name: str) -> tuple[str, ...]:
         value = self.args.get(name)
+        if isinstance(value, str):  # a list typed into one option (Discord)
+            return tuple(value.split())
         return value if isinstance(value, tuple) else ()

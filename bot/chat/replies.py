@@ -34,6 +34,8 @@ from bot.service.views import (
     Reviewed,
     ReviewQueue,
     ScheduleView,
+    TeamJoin,
+    TeamRow,
     UserStats,
     Verdict,
 )
@@ -179,16 +181,30 @@ def _row(row: BoardRow) -> str:
 
 def board(result: Board) -> Reply:
     title = f"Leaderboard ({result.label})"
-    if not result.rows:
-        return Reply(title=title, body="Nobody has scored yet.")
+    if result.team is not None:
+        return _team_members(title, result, result.team)
     lines = [_row(r) for r in result.rows]
     if result.caller is not None:
         lines += ["…", _row(result.caller)]
-    return Reply(title=title, body="\n".join(lines), chart=charts.leaderboard(result))
+    chart = charts.leaderboard(result)
+    if result.teams:
+        return Reply(title=title, body="\n".join([
+            f"**Teams** (the best {result.best} of each team count)",
+            *(_team_row(t) for t in result.teams), "", "**People**",
+            *(lines or ["Nobody has scored yet."])]), chart=chart)
+    if not result.rows:
+        return Reply(title=title, body="Nobody has scored yet.")
+    return Reply(title=title, body="\n".join(lines), chart=chart)
 
 
 def final_board(competition: CompetitionView, result: Board) -> Reply:
-    return board(result).prefixed(f"🏆 **{escape(competition.name)}** is over!\n\n").public()
+    head = f"🏆 **{escape(competition.name)}** is over!"
+    if result.teams and result.teams[0].points > 0:
+        winner = result.teams[0]
+        head += f" Team **{escape(winner.name)}** wins with {winner.points} points."
+    if result.rows:
+        head += " Top: " + ", ".join(f"{escape(r.name)} ({r.points})" for r in result.rows[:3]) + "."
+    return board(result).prefixed(head + "\n\n").public()
 
 
 def stats(result: UserStats) -> Reply:
@@ -203,6 +219,9 @@ def stats(result: UserStats) -> Reply:
     if result.reviews_due:
         lines.append(f"{result.reviews_due} practice review{'s' * (result.reviews_due != 1)} "
                      f"due: {code('/quiz')}")
+    freeze = _freeze_line(result)
+    if freeze:
+        lines.append(freeze)
     chart = None
     if any(t.answered for t in result.topics):
         chart = charts.topic_accuracy(result.topics, f"{result.name}: accuracy per topic")
@@ -276,7 +295,13 @@ def entry_gone() -> Reply:
 
 def _competition_line(view: CompetitionView) -> str:
     state = "ended" if view.ended else f"runs until {timestamp(view.ends_at)}"
-    return (f"**Competition {escape(view.name)}**: {state}. Its board: "
+    rules = ""
+    if view.teams:
+        rules += (f" Teams: {', '.join(escape(t) for t in view.teams)} "
+                  f"(the best {view.best} of each count).")
+    if view.topics:
+        rules += f" Topics: {', '.join(view.topics)}."
+    return (f"**Competition {escape(view.name)}**: {state}.{rules} Its board: "
             f"{code(f'/leaderboard {view.name}')}")
 
 
@@ -294,6 +319,50 @@ def competitions(views: Iterable[CompetitionView]) -> Reply:
 
 def competition_ended(view: CompetitionView, result: Board) -> Reply:
     return board(result).prefixed(f"**Competition {escape(view.name)}** is over.\n\n")
+
+
+# -- teams in competitions and the streak freeze ---------------------------------------------
+
+def _team_row(team: TeamRow) -> str:
+    name = f"**{escape(team.name)}**" + (" (your team)" if team.is_callers else "")
+    top = ", ".join(f"{escape(m.name)} {m.points}" for m in team.top)
+    counted = f"{team.counted} counted" + (f" · {top}" if top else "")
+    return f"{team.rank}\\. {name} — {team.points} pts ({counted})"
+
+
+def _team_members(title: str, result: Board, team: TeamRow) -> Reply:
+    head = (f"**{escape(team.name)}**: {team.points} pts, rank {team.rank} of the teams; "
+            f"its best {result.best} count.")
+    rows = [_row(r) + (" ✓" if r.rank <= result.best else "") for r in result.rows]
+    if result.caller is not None:
+        rows += ["…", _row(result.caller)]
+    return Reply(title=title, body="\n".join([head, *(rows or ["Nobody in this team yet."])]),
+                 context=("✓ counts toward the team's score",) if rows else ())
+
+
+def team_joined(joins: Iterable[TeamJoin], addressee: str | None = None) -> Reply:
+    you = f"{escape(addressee)}, you" if addressee else "You"
+    lines = []
+    for join in joins:
+        team, competition = f"**{escape(join.team)}**", f"**{escape(join.competition)}**"
+        if join.outcome == "joined":
+            lines.append(f"{you} are in team {team} for {competition}.")
+        elif join.outcome == "already":
+            lines.append(f"{you} are already in team {team} for {competition}.")
+        else:
+            lines.append(f"{you} chose team {team} for {competition} already; a choice is final.")
+    return Reply(body="\n".join(lines), tone="success")
+
+
+def _freeze_line(result: UserStats) -> str:
+    if result.freeze:
+        return "🧊 Streak freeze held: one missed post here won't break this streak."
+    if result.to_freeze:
+        return (f"Streak freeze: {result.to_freeze} more post{'s' * (result.to_freeze != 1)} "
+                "in a row here earn one.")
+    if result.streak:
+        return "Streak freeze: used in this streak (one per streak)."
+    return ""
 
 
 # -- the dashboard ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@ metrics are counted, for every platform."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
@@ -26,6 +27,8 @@ class Router:
         self.dispatcher = dispatcher
         self.tally = tally
         self.registry = registry
+        # Teams of group-team competitions, settled after answers (see _place_in_teams).
+        self._placing: set[asyncio.Task[None]] = set()
 
     async def text(self, context: Context, name: str, text: str) -> Reply:
         """`/name text`, as typed in the terminal or sent by Slack."""
@@ -194,7 +197,35 @@ class Router:
         log.info("answer", extra=_where(context) | {"post": result.post_id, "outcome": outcome})
         if not result.already_answered:
             self.tally.poke(result.post_id)
+            self._place_in_teams(context)
         return replies.verdict(result, context.addressee)
+
+    # -- teams in competitions -------------------------------------------------------------
+    def _place_in_teams(self, context: Context) -> None:
+        """Someone acted while a competition of platform groups may be running: count them for
+        their group's team. After the reply, in the background (it may ask the platform who is
+        in which group); nothing at all when no such competition runs in their workspace."""
+        if not self.service.may_have_group_teams(context.actor):
+            return
+        task = asyncio.get_running_loop().create_task(self._placed(context))
+        self._placing.add(task)
+        task.add_done_callback(self._placing.discard)
+
+    async def _placed(self, context: Context) -> None:
+        actor = context.actor
+        try:
+            candidates = await self.service.group_team_candidates(actor)
+            if candidates:
+                groups = await context.hooks.groups_of(actor, candidates)
+                await self.service.place_in_group_teams(actor, groups)
+        except Exception:
+            # The next answer tries again; the answer itself was recorded and answered.
+            log.exception("team_placement_failed", extra=_where(context))
+
+    async def settle(self) -> None:
+        """Wait for the team placements already started (tests; shutdown)."""
+        while self._placing:
+            await asyncio.wait(set(self._placing))
 
     async def _guard(self, context: Context, what: str, run: Callable[[], Awaitable[Reply]],
                      answering: bool = False) -> Reply:

@@ -31,6 +31,7 @@ class Attempt:
     correct: bool
     difficulty: int
     records: bool = True
+    prev_prev_post_id: int | None = None  # see streaks.after_answer (a held freeze)
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,8 @@ def replay(attempts: Sequence[Attempt], start: Mapping[StreakKey, StreakState]) 
             outcomes.append(Outcome(0, state))
             continue
         if attempt.counted:
-            state = streaks.after_answer(state, attempt.post_id, attempt.prev_post_id)
+            state = streaks.after_answer(state, attempt.post_id, attempt.prev_post_id,
+                                         attempt.prev_prev_post_id)
             running[attempt.streak_key] = moved[attempt.streak_key] = state
         points = scoring.points_for(attempt.correct, attempt.difficulty,
                                     state.current if attempt.counted else 0)

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from bot import errors, metrics
 from bot.catalog.model import Question
-from bot.rules import periods, scoring, streaks
+from bot.rules import periods, scoring, streaks, teams
 from bot.service.base import ServiceBase, answer_key
 from bot.service.group_commit import GroupCommit, Stats
 from bot.service.grouped_answers import MAX_ID, Click, GroupedAnswers
@@ -99,7 +99,8 @@ class Answering(ServiceBase):
             correct = choice == question.correct_index
             state = await answers.streak(session, row.id, user_id)
             if post.day is not None:
-                state = streaks.after_answer(state, post.id, post.prev_post_id)
+                state = streaks.after_answer(state, post.id, post.prev_post_id,
+                                             await self._prev_prev(session, post, state))
             points = scoring.points_for(correct, question.difficulty,
                                         state.current if post.day is not None else 0)
             if not await answers.record(session, post_id=post.id, user_id=user_id, choice=choice,
@@ -107,18 +108,31 @@ class Answering(ServiceBase):
                 return await self._already(session, post, question, user_id, workspace_id)
             if post.day is not None:
                 await answers.save_streak(session, row.id, user_id, state)
-            running = await competitions.running(session, workspace_id, now)
+            topic = bank.catalog.topic_of[question.id]
+            running = [competition_id for competition_id, topics
+                       in await competitions.running_topics(session, workspace_id, now)
+                       if teams.counts_toward(topics, topic)]
             await answers.add_score(
                 session, workspace_id=workspace_id, user_id=user_id,
                 periods=(*periods.keys_for(post.local_date),
                          *map(periods.competition_key, running)),
-                points=points, correct=correct, topic=bank.catalog.topic_of[question.id],
+                points=points, correct=correct, topic=topic,
             )
             total = await boards.score_of(session, workspace_id, periods.ALL_TIME, user_id)
             return AnswerResult(
                 post_id=post.id, verdict=Verdict(LETTERS[choice], answer_key(question)), points=points,
                 total_points=total.points if total else points, streak=state.current,
             )
+
+    async def _prev_prev(self, session: Session, post: Post, state: streaks.StreakState
+                         ) -> int | None:
+        """The predecessor of the post's predecessor, read only when a held freeze may forgive
+        one missed post (the streak did not end at the predecessor)."""
+        if not state.freeze or post.prev_post_id is None or state.last_post_id in (
+                None, post.prev_post_id, post.id):
+            return None
+        prev = await posts.get(session, post.prev_post_id)
+        return prev.prev_post_id if prev is not None else None
 
     async def answer_latest(self, actor: Actor, channel: ChannelRef, letter: str) -> AnswerResult:
         """Answer the channel's newest open question by letter (the terminal's way to click)."""

@@ -181,10 +181,10 @@ class Dashboard(ServiceBase):
             channels = {c.id: c for c in await team.channels(session, found.id)}
             # A streak is alive when it ends at one of its channel's latest posts (the rule of
             # rules.streaks.visible, for every channel in one read).
-            alive = set(await activity.alive_post_ids(session, list(channels)))
+            alive = await activity.alive_post_ids(session, list(channels))
             shown = [ChannelStreak(channels[row.channel_id].name
                                    or channels[row.channel_id].external_id,
-                                   row.current if row.last_post_id in alive else 0, row.best)
+                                   row.current if alive.keeps(row) else 0, row.best)
                      for row in await activity.streaks_of(session, list(channels), [user.id])]
             days = await activity.calendar(session, found.id, user.id, since)
             topic_rows = await team.topic_scores(session, found.id, user.id)
@@ -227,13 +227,13 @@ class Dashboard(ServiceBase):
             channels = await team.channels(session, found.id)
             user_id = await directory.find_user(session, found.id, actor.user_id)
             current = best = 0
-            alive = set(await activity.alive_post_ids(session, [c.id for c in channels]))
+            alive = await activity.alive_post_ids(session, [c.id for c in channels])
             week = None
             topics: tuple[TopicAccuracy, ...] = ()
             if user_id is not None:
                 for row in await activity.streaks_of(session, [c.id for c in channels], [user_id]):
                     best = max(best, row.best)
-                    if row.last_post_id in alive:
+                    if alive.keeps(row):
                         current = max(current, row.current)
                 week = await boards.score_of(session, found.id, periods.week_key(today), user_id)
                 bank = await self.banks.of(session, found.id)

@@ -23,7 +23,7 @@ from bot import errors
 from bot.catalog.catalog import Catalog
 from bot.catalog.model import Question
 from bot.rules import answer_batch as rules
-from bot.rules import periods
+from bot.rules import periods, teams
 from bot.service.banks import question_of
 from bot.service.views import LETTERS, Actor, AnswerKey, AnswerResult, Verdict
 from bot.store import answer_batch as store
@@ -245,12 +245,12 @@ class GroupedAnswers:
                 continue
             running = [periods.competition_key(c.id) for c in standing.competitions
                        if c.workspace_id == p.facts.workspace_id
-                       and c.starts_at <= p.click.now < c.ends_at]
+                       and c.starts_at <= p.click.now < c.ends_at
+                       and teams.counts_toward(c.topics, p.topic)]
             answers.append(rules.Recorded(
                 workspace_id=p.facts.workspace_id, user_id=p.user_id,
                 periods=(*periods.keys_for(p.facts.local_date), *running),
-                topic=p.topic, points=outcome.points,
-                correct=p.correct))
+                topic=p.topic, points=outcome.points, correct=p.correct))
         streaks = [store.StreakWrite(key, state, standing.streaks.get(key))
                    for key, state in actual.moved.items()]
         scoring = {(a.workspace_id, a.user_id) for a in answers}
@@ -268,5 +268,6 @@ def _attempts(candidates: list[_Pending], records: Callable[[_Pending], bool]
               ) -> list[rules.Attempt]:
     return [rules.Attempt(streak_key=(p.facts.channel_id, p.user_id), post_id=p.facts.post_id,
                           prev_post_id=p.facts.prev_post_id, counted=p.facts.counted,
-                          correct=p.correct, difficulty=p.question.difficulty, records=records(p))
+                          correct=p.correct, difficulty=p.question.difficulty, records=records(p),
+                          prev_prev_post_id=p.facts.prev_prev_post_id)
             for p in candidates]

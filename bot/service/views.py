@@ -107,11 +107,34 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
+class TeamMember:
+    name: str
+    points: int
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """A team on a competition's board: the sum of its best members' points."""
+
+    rank: int
+    name: str
+    points: int
+    counted: int  # members whose points make the score (at most the competition's `best`)
+    top: tuple[TeamMember, ...]  # its top contributors, best first
+    is_callers: bool = False
+
+
+@dataclass(frozen=True)
 class Board:
     period: str
     label: str
     rows: tuple[BoardRow, ...]
     caller: BoardRow | None = None
+    # A competition with teams: its teams in board order, and how many members count per team.
+    teams: tuple[TeamRow, ...] = ()
+    best: int = 0
+    # The board of one team's members (`/leaderboard NAME team:X`): that team.
+    team: TeamRow | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +160,8 @@ class UserStats:
     best_elsewhere: int
     topics: tuple[TopicAccuracy, ...] = field(default_factory=tuple)
     reviews_due: int = 0  # practice questions due for review now
+    freeze: bool = False  # a streak freeze held in this channel (bot/rules/streaks.py)
+    to_freeze: int = 0  # posts in a row still needed to earn one; 0 when none can be earned now
 
     @property
     def accuracy(self) -> float:
@@ -222,6 +247,27 @@ class CompetitionView:
     platform: str
     workspace_id: str
     channel_id: str
+    teams: tuple[str, ...] = ()  # in the order listed
+    topics: tuple[str, ...] = ()  # empty: every topic counts
+    best: int = 5
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team as an admin lists it: a platform group (its id, and a label such as `@sre`), or a
+    name people join (`group_id` None)."""
+
+    name: str
+    group_id: str | None = None
+
+
+@dataclass(frozen=True)
+class TeamJoin:
+    """What `/study team join` did in one competition."""
+
+    competition: str
+    team: str  # the team the person is in now
+    outcome: str  # "joined", "already" (in that team by their own choice), "kept" (chose another)
 
 
 # -- the team dashboard and the personal home ------------------------------------------------

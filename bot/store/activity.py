@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, literal, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.store.tables import ActivityDay, Answer, MemberDay, Post, Streak, TopicDay, User
@@ -103,18 +103,43 @@ async def last_days(session: AsyncSession, workspace_id: int,
     return {user_id: day for user_id, day in rows}
 
 
-async def alive_post_ids(session: AsyncSession, channel_ids: list[int]) -> list[int]:
-    """The counted posts a streak can still end at: each channel's latest closed one and any
-    later (open) ones. Streaks ending earlier were broken by a post that closed unanswered."""
+@dataclass(frozen=True)
+class Alive:
+    """Where a streak can still end: `posts`, each channel's latest closed counted post and any
+    later (open) ones; and, for a streak that holds a freeze, `spared`, the predecessor of each
+    channel's latest closed post (that one missed post is forgiven). Streaks ending earlier were
+    broken by posts that closed unanswered (the rule of rules.streaks.standing)."""
+
+    posts: list[int]
+    spared: list[int]
+
+    def keeps(self, row: Streak) -> bool:
+        return row.last_post_id in self.posts or (
+            row.freeze_held and row.last_post_id in self.spared)
+
+
+async def alive_post_ids(session: AsyncSession, channel_ids: list[int]) -> Alive:
     if not channel_ids:
-        return []
+        return Alive([], [])
     later = Post.__table__.alias("later")
     closed_after = exists().where(later.c.channel_id == Post.channel_id, later.c.day.is_not(None),
                                   later.c.status == "closed", later.c.id > Post.id)
     rows = await session.execute(
-        select(Post.id).where(Post.channel_id.in_(channel_ids), Post.day.is_not(None),
-                              ~closed_after))
-    return list(rows.scalars())
+        select(Post.id, Post.status, Post.prev_post_id).where(
+            Post.channel_id.in_(channel_ids), Post.day.is_not(None), ~closed_after))
+    found = rows.all()
+    return Alive([r[0] for r in found],
+                 [r[2] for r in found if r[1] == "closed" and r[2] is not None])
+
+
+def _alive(alive: Alive) -> ColumnElement[bool]:
+    """A streak row still alive. One list of ids for ix_streaks_alive to look up, then a filter
+    on its own columns (freeze_held is one), so the scan stays index-only: an OR of two lookups
+    would make PostgreSQL visit the table for each row."""
+    if not alive.spared:
+        return Streak.last_post_id.in_(alive.posts)
+    return and_(Streak.last_post_id.in_([*alive.posts, *alive.spared]),
+                or_(Streak.last_post_id.in_(alive.posts), Streak.freeze_held.is_(True)))
 
 
 @dataclass(frozen=True)
@@ -124,14 +149,14 @@ class AliveStreak:
     current: int
 
 
-async def longest_alive(session: AsyncSession, post_ids: list[int], limit: int) -> list[AliveStreak]:
+async def longest_alive(session: AsyncSession, alive: Alive, limit: int) -> list[AliveStreak]:
     """People with the longest streaks still alive (their longest over channels). Read from
     ix_streaks_alive alone; names only for the few shown."""
-    if not post_ids:
+    if not alive.posts:
         return []
     longest = func.max(Streak.current).label("longest")
     top = (select(Streak.user_id, longest)
-           .where(Streak.last_post_id.in_(post_ids), Streak.current > 0)
+           .where(_alive(alive), Streak.current > 0)
            .group_by(Streak.user_id).order_by(longest.desc(), Streak.user_id).limit(limit)
            .subquery())
     rows = await session.execute(
@@ -140,15 +165,15 @@ async def longest_alive(session: AsyncSession, post_ids: list[int], limit: int) 
     return [AliveStreak(int(r[0]), str(r[1]), int(r[2])) for r in rows]
 
 
-async def alive_lengths(session: AsyncSession, post_ids: list[int],
+async def alive_lengths(session: AsyncSession, alive: Alive,
                         bounds: tuple[int, ...]) -> list[int]:
     """How many alive streaks have a length in each band [bounds[i], bounds[i+1])."""
-    if not post_ids:
+    if not alive.posts:
         return [0] * len(bounds)
     band: Any = case(*((Streak.current >= low, i) for i, low in reversed(list(enumerate(bounds)))),
                      else_=-1)
     rows = await session.execute(
-        select(band, func.count()).where(Streak.last_post_id.in_(post_ids),
+        select(band, func.count()).where(_alive(alive),
                                          Streak.current >= bounds[0]).group_by(band))
     counts = [0] * len(bounds)
     for row in rows:
@@ -168,10 +193,10 @@ async def streaks_of(session: AsyncSession, channel_ids: list[int],
     return list(rows.scalars())
 
 
-async def alive_people(session: AsyncSession, post_ids: list[int]) -> int:
+async def alive_people(session: AsyncSession, alive: Alive) -> int:
     """How many people have at least one streak still alive."""
-    if not post_ids:
+    if not alive.posts:
         return 0
     return (await session.execute(
         select(func.count(func.distinct(Streak.user_id)))
-        .where(Streak.last_post_id.in_(post_ids), Streak.current > 0))).scalar_one()
+        .where(_alive(alive), Streak.current > 0))).scalar_one()

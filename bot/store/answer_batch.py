@@ -69,16 +69,19 @@ class PostFacts:
     prev_post_id: int | None
     closes_at: datetime
     own: OwnQuestion | None = None  # None: a question of the bundled bank
+    # The predecessor's predecessor: a held streak freeze forgives exactly one missed post.
+    prev_prev_post_id: int | None = None
 
 
 _FACTS = """
     SELECT p.id, p.channel_id, c.workspace_id, w.platform, w.external_id, p.question_id,
            p.local_date, p.day IS NOT NULL, p.prev_post_id, p.closes_at,
            q.id, q.topic, q.prompt, q.choices, q.correct, q.explanation, q.difficulty, q.entry,
-           q.status
+           q.status, pp.prev_post_id
     FROM posts p
     JOIN channels c ON c.id = p.channel_id
     JOIN workspaces w ON w.id = c.workspace_id
+    LEFT JOIN posts pp ON pp.id = p.prev_post_id
     LEFT JOIN workspace_questions q ON q.workspace_id = c.workspace_id AND q.id = p.question_id
                                    AND q.status IN ('approved', 'retired')
     WHERE p.id = ANY($1::bigint[])
@@ -94,7 +97,7 @@ async def post_facts(conn: Connection, post_ids: Sequence[int]) -> list[PostFact
             choices = json.loads(row[13]) if isinstance(row[13], str) else list(row[13])
             own = OwnQuestion(row[10], row[11], row[12], choices, *row[14:19])
         found.append(PostFacts(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7],
-                               row[8], row[9], own))
+                               row[8], row[9], own, row[19]))
     return found
 
 
@@ -115,6 +118,7 @@ class Competition:
     workspace_id: int
     starts_at: datetime
     ends_at: datetime
+    topics: tuple[str, ...] = ()  # only answers to these topics count; empty: all
 
 
 @dataclass
@@ -129,9 +133,9 @@ class Standing:
 
 # One result set; the columns after `kind` mean, by kind:
 #   post:        a = id, s = status
-#   competition: a = id, b = workspace id, t1 = starts_at, t2 = ends_at
+#   competition: a = id, b = workspace id, t1 = starts_at, t2 = ends_at, s = topics (JSON)
 #   user:        a = id, b = workspace id, s = external id
-#   streak:      a = user id, b = channel id, c = last_post_id, d = current, e = best
+#   streak:      a = user id, b = channel id, c = last_post_id, d = current, e = best, f = freeze_held
 _LOCK_AND_READ = """
 WITH
 asked AS (
@@ -141,7 +145,7 @@ asked AS (
     FOR SHARE
 ),
 running AS (
-    SELECT id, workspace_id, starts_at, ends_at FROM competitions
+    SELECT id, workspace_id, starts_at, ends_at, topics FROM competitions
     WHERE workspace_id = ANY($2::bigint[]) AND NOT ended
       AND starts_at <= $4::timestamptz AND ends_at > $3::timestamptz
     ORDER BY id
@@ -183,20 +187,23 @@ added AS (
     RETURNING id, workspace_id, external_id
 )
 SELECT 'post' AS kind, id AS a, NULL::bigint AS b, NULL::bigint AS c, NULL::int AS d,
-       NULL::int AS e, status::text AS s, NULL::timestamptz AS t1, NULL::timestamptz AS t2
+       NULL::int AS e, status::text AS s, NULL::timestamptz AS t1, NULL::timestamptz AS t2,
+       NULL::boolean AS f
 FROM asked
 UNION ALL
-SELECT 'competition', id, workspace_id, NULL, NULL, NULL, NULL, starts_at, ends_at FROM running
+SELECT 'competition', id, workspace_id, NULL, NULL, NULL, topics::text, starts_at, ends_at, NULL
+FROM running
 UNION ALL
-SELECT 'user', id, workspace_id, NULL, NULL, NULL, external_id, NULL, NULL FROM added
+SELECT 'user', id, workspace_id, NULL, NULL, NULL, external_id, NULL, NULL, NULL FROM added
 UNION ALL
-SELECT 'user', id, workspace_id, NULL, NULL, NULL, external_id, NULL, NULL FROM known
+SELECT 'user', id, workspace_id, NULL, NULL, NULL, external_id, NULL, NULL, NULL FROM known
 UNION ALL
-SELECT 'streak', s.user_id, s.channel_id, s.last_post_id, s.current, s.best, NULL, NULL, NULL
+SELECT 'streak', s.user_id, s.channel_id, s.last_post_id, s.current, s.best, NULL, NULL, NULL,
+       s.freeze_held
 FROM (SELECT DISTINCT workspace_id, external_id, channel_id FROM clicks) pair
 JOIN known k ON k.workspace_id = pair.workspace_id AND k.external_id = pair.external_id
 CROSS JOIN LATERAL (
-    SELECT user_id, channel_id, last_post_id, current, best FROM streaks
+    SELECT user_id, channel_id, last_post_id, current, best, freeze_held FROM streaks
     WHERE channel_id = pair.channel_id AND user_id = k.id LIMIT 1) s
 """
 
@@ -213,15 +220,15 @@ async def lock_and_read(
         [c.display_name for c in clicks], [c.post_id for c in clicks],
         [c.channel_id for c in clicks])
     standing = Standing({}, [], {}, {})
-    for kind, a, b, c, d, e, s, t1, t2 in rows:
+    for kind, a, b, c, d, e, s, t1, t2, f in rows:
         if kind == "post":
             standing.post_status[a] = s
         elif kind == "competition":
-            standing.competitions.append(Competition(a, b, t1, t2))
+            standing.competitions.append(Competition(a, b, t1, t2, tuple(json.loads(s or "[]"))))
         elif kind == "user":
             standing.user_ids[(b, s)] = a
         else:
-            standing.streaks[(b, a)] = StreakState(d, e, c)
+            standing.streaks[(b, a)] = StreakState(d, e, c, f)
     return standing
 
 
@@ -289,20 +296,22 @@ _WRITE_AGGREGATES = """
 WITH
 moved AS (
     SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[], $5::bigint[],
-                         $6::int[], $7::int[], $8::bigint[])
-        AS m(channel_id, user_id, current, best, last_post_id, e_current, e_best, e_last)
+                         $6::int[], $7::int[], $8::bigint[], $25::boolean[], $26::boolean[])
+        AS m(channel_id, user_id, current, best, last_post_id, e_current, e_best, e_last,
+             freeze_held, e_freeze)
 ),
 streaks_written AS (
-    INSERT INTO streaks (channel_id, user_id, current, best, last_post_id)
-    SELECT channel_id, user_id, current, best, last_post_id FROM moved
+    INSERT INTO streaks (channel_id, user_id, current, best, last_post_id, freeze_held)
+    SELECT channel_id, user_id, current, best, last_post_id, freeze_held FROM moved
     ORDER BY channel_id, user_id
     ON CONFLICT (channel_id, user_id) DO UPDATE
-    SET current = EXCLUDED.current, best = EXCLUDED.best, last_post_id = EXCLUDED.last_post_id
+    SET current = EXCLUDED.current, best = EXCLUDED.best, last_post_id = EXCLUDED.last_post_id,
+        freeze_held = EXCLUDED.freeze_held
     -- Compare-and-set: overwrite only the row as this batch read it (a row it did not see is
     -- left alone too); the service runs the batch again when a key is missing from RETURNING.
     WHERE (streaks.channel_id, streaks.user_id, streaks.current, streaks.best,
-           streaks.last_post_id) IN (
-        SELECT channel_id, user_id, e_current, e_best, e_last FROM moved
+           streaks.last_post_id, streaks.freeze_held) IN (
+        SELECT channel_id, user_id, e_current, e_best, e_last, e_freeze FROM moved
         WHERE e_last IS NOT NULL)
     RETURNING channel_id, user_id
 ),
@@ -370,7 +379,9 @@ async def write_aggregates(
         [t.answered for _, t in topics], [t.correct for _, t in topics],
         ALL_TIME,
         [k[0] for k in totals_of], [k[1] for k in totals_of],
-        [k[0] for k in previous_of], [k[1] for k in previous_of])
+        [k[0] for k in previous_of], [k[1] for k in previous_of],
+        [w.state.freeze for w in streaks],
+        [w.expected.freeze if w.expected else None for w in streaks])
     written = Written(set(), {}, {})
     for kind, a, b, c, d in rows:
         if kind == "streak":

@@ -39,7 +39,7 @@ async def streak(session: AsyncSession, channel_id: int, user_id: int) -> Streak
     row = await session.get(Streak, (channel_id, user_id))
     if row is None:
         return StreakState()
-    return StreakState(row.current, row.best, row.last_post_id)
+    return StreakState(row.current, row.best, row.last_post_id, row.freeze_held)
 
 
 async def save_streak(
@@ -47,13 +47,13 @@ async def save_streak(
 ) -> None:
     statement = insert(session, Streak).values(
         channel_id=channel_id, user_id=user_id, current=state.current, best=state.best,
-        last_post_id=state.last_post_id,
+        last_post_id=state.last_post_id, freeze_held=state.freeze,
     )
     await session.execute(
         statement.on_conflict_do_update(
             index_elements=["channel_id", "user_id"],
             set_={"current": state.current, "best": state.best,
-                  "last_post_id": state.last_post_id},
+                  "last_post_id": state.last_post_id, "freeze_held": state.freeze},
         )
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,13 +17,14 @@ from bot.store.upsert import insert
 
 async def create(
     session: AsyncSession, *, workspace_id: int, channel_id: int, name: str,
-    starts_at: datetime, ends_at: datetime,
+    starts_at: datetime, ends_at: datetime, topics: Sequence[str] = (), best: int = 5,
 ) -> Competition | None:
     """None when the workspace already has a competition of that name."""
     statement = (
         insert(session, Competition)
         .values(workspace_id=workspace_id, channel_id=channel_id, name=name,
-                starts_at=starts_at, ends_at=ends_at, ended=False)
+                starts_at=starts_at, ends_at=ends_at, ended=False, topics=list(topics),
+                best=best)
         .on_conflict_do_nothing(index_elements=["workspace_id", "name"])
         .returning(Competition.id)
     )
@@ -47,6 +48,19 @@ async def running(session: AsyncSession, workspace_id: int, now: datetime) -> li
         )
     )
     return list(rows.scalars())
+
+
+async def running_topics(session: AsyncSession, workspace_id: int,
+                         now: datetime) -> list[tuple[int, list[str]]]:
+    """(id, topics) of the competitions an answer given now may count toward: those whose
+    topics include the question's (no topics: every question)."""
+    rows = await session.execute(
+        select(Competition.id, Competition.topics).where(
+            Competition.workspace_id == workspace_id, Competition.ended.is_(False),
+            Competition.starts_at <= now, Competition.ends_at > now,
+        )
+    )
+    return [(competition_id, list(topics or ())) for competition_id, topics in rows]
 
 
 async def of_workspace(session: AsyncSession, workspace_id: int) -> list[Competition]:

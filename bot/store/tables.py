@@ -20,6 +20,8 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -153,12 +155,22 @@ class Score(Base):
     points: Mapped[int] = mapped_column(Integer, default=0)
     answered: Mapped[int] = mapped_column(Integer, default=0)
     correct: Mapped[int] = mapped_column(Integer, default=0)
+    # A competition's rows (period `c<id>`) only: the person's team in that competition (one per
+    # person and competition, as the row is), and whether they chose it with `/study team join`
+    # (then it stays) rather than getting it from their group. See bot/store/teams.py.
+    team_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    team_chosen: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
 
 
 # In exactly the board's order (bot/store/boards.py): the top 10 are the first ten entries of a
 # (workspace, period), and those tied with someone on points are one contiguous range of it.
 Index("ix_scores_rank", Score.workspace_id, Score.period, Score.points.desc(), Score.correct.desc(),
       Score.answered, Score.user_id)
+# A team's members in board order: its best N are the first N entries, so a team board reads
+# N entries per team whatever the teams' sizes. Partial: only team rows pay for it on a write.
+Index("ix_scores_team", Score.team_id, Score.points.desc(), Score.correct.desc(), Score.answered,
+      Score.user_id, postgresql_where=Score.team_id.is_not(None),
+      sqlite_where=Score.team_id.is_not(None))
 
 
 class BoardCount(Base):
@@ -182,8 +194,10 @@ class Streak(Base):
     """Per (channel, user): consecutive counted posts answered."""
 
     __tablename__ = "streaks"
-    # Streaks still alive end at a channel's latest posts: the dashboard reads them by these ids.
-    __table_args__ = (Index("ix_streaks_alive", "last_post_id", "current", "user_id"),)
+    # Streaks still alive end at a channel's latest posts (or the one before, with a freeze):
+    # the dashboard reads them by these ids, from the index alone.
+    __table_args__ = (Index("ix_streaks_alive", "last_post_id", "current", "user_id",
+                            "freeze_held"),)
 
     channel_id: Mapped[int] = mapped_column(
         ForeignKey("channels.id", ondelete="CASCADE"), primary_key=True
@@ -193,6 +207,8 @@ class Streak(Base):
     current: Mapped[int] = mapped_column(Integer, default=0)
     best: Mapped[int] = mapped_column(Integer, default=0)
     last_post_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # A streak freeze held (bot/rules/streaks.py): the next missed post is forgiven.
+    freeze_held: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class TopicScore(Base):
@@ -295,6 +311,25 @@ class Competition(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ended: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Only answers to questions of these topics score on its board; empty: every topic.
+    topics: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # A team's score is the sum of its best `best` members' points (bot/rules/teams.py).
+    best: Mapped[int] = mapped_column(Integer, default=5, server_default=text("5"))
+
+
+class CompetitionTeam(Base):
+    """A team of a competition: a platform group (`group_id`: a Discord role, a Slack user group)
+    whose members count for it, or a name people join (`group_id` NULL). `position` is the order
+    the admin listed them in: a person in two groups counts for the first."""
+
+    __tablename__ = "competition_teams"
+    __table_args__ = (UniqueConstraint("competition_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Id, primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("competitions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    group_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class RequestSignature(Base):

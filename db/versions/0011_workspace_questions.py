@@ -1,7 +1,7 @@
 """workspace questions: a team's own topics, lookup entries and questions; a channel's bank
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-03 09:00:00.000000
 
 Each workspace may add topics, lookup entries and questions of its own, proposed in chat (or
@@ -10,8 +10,6 @@ instance can tell in one indexed read whether its cached copy of a workspace's c
 `channels.bank` says which questions a channel draws from: `bundled`, `own` or `both` (existing
 channels keep drawing from everything they could, which is `both`). `form_drafts` keeps a refused
 form submission for a day, so Discord (whose modals cannot show errors) can reopen it filled in.
-
-(0009 and 0010 are written on other branches at the same time; the merge re-chains this one.)
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from alembic import op
 import bot.store.types
 
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

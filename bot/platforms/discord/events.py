@@ -23,6 +23,7 @@ log = logging.getLogger("studybot.discord")
 PLATFORM = "discord"
 _CHANNEL = re.compile(r"^<#(?P<id>\d{1,20})>$")
 _USER = re.compile(r"^<@!?(?P<id>\d{1,20})>$")
+_ROLE = re.compile(r"^<@&(?P<id>\d{1,20})>$")
 NOT_IN_A_SERVER = "studybot works in a server's channels, not in direct messages."
 
 
@@ -62,6 +63,21 @@ class DiscordHooks:
             log.warning("a direct message to %s failed: %s", person.user_id, exc)
             return False
         return True
+
+    def parse_group(self, word: str) -> tuple[str, str] | None:
+        match = _ROLE.match(word.strip())
+        if match is None:
+            return None
+        guild = self.interaction.guild
+        role = guild.get_role(int(match["id"])) if guild is not None else None
+        return match["id"], f"@{role.name}" if role is not None else f"@role-{match['id']}"
+
+    async def groups_of(self, actor: Actor, candidates: set[str]) -> set[str]:
+        # The member's roles come with every interaction: no request, nothing to cache.
+        user = self.interaction.user
+        if not isinstance(user, discord.Member):
+            return set()
+        return {str(role.id) for role in user.roles} & candidates
 
 
 def context(interaction: discord.Interaction[Any]) -> Context | None:

@@ -52,6 +52,12 @@ class ShellHooks:
         self.say(f"(for {person.display_name or person.user_id}) {render(reply)}")
         return True
 
+    def parse_group(self, word: str) -> tuple[str, str] | None:
+        return None  # no groups here: teams in the terminal are names people join
+
+    async def groups_of(self, actor: Actor, candidates: set[str]) -> set[str]:
+        return set()
+
 
 class ShellAdapter:
     """The terminal: a conversation on stdin/stdout, and the publisher of its channel's posts."""

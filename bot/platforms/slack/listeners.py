@@ -18,6 +18,7 @@ from bot.chat.inflight import InFlight
 from bot.chat.reply import Reply
 from bot.chat.router import Router
 from bot.platforms.slack import blocks
+from bot.platforms.slack.groups import GroupMembers
 from bot.platforms.slack.home import HomeTab
 from bot.platforms.slack.mentions import SlackHooks
 from bot.service.views import Actor, ChannelRef
@@ -33,6 +34,8 @@ class SlackListeners:
         self.router = router
         self.admin_group = admin_group
         self.inflight = inflight
+        # One cache of user groups for every request of this process (teams in competitions).
+        self.groups = GroupMembers()
 
     def register(self, app: AsyncApp) -> None:
         HomeTab(self.router, self.admin_group).register(app)  # first: its clicks match first
@@ -47,7 +50,7 @@ class SlackListeners:
                  channel_name: str = "") -> Context:
         return Context(Actor(PLATFORM, team, user, name or user),
                        ChannelRef(PLATFORM, team, channel, channel_name),
-                       SlackHooks(client, self.admin_group))
+                       SlackHooks(client, self.admin_group, self.groups))
 
     async def on_command(self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond,
                          client: AsyncWebClient) -> None:

@@ -11,20 +11,25 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.chat.reply import Reply
 from bot.platforms.slack import blocks
 from bot.platforms.slack.admins import is_admin
+from bot.platforms.slack.groups import GroupMembers
 from bot.service.views import Actor, ChannelRef
 
 log = logging.getLogger("studybot.slack")
 
 _CHANNEL = re.compile(r"^(?:<#(?P<id>[CG][A-Z0-9]{1,30})(?:\|(?P<name>[^>]*))?>|#(?P<plain>[\w.-]{1,80}))$")
 _USER = re.compile(r"^<@(?P<id>[UW][A-Z0-9]{1,30})(?:\|[^>]*)?>$")
+# A user group as Slack escapes it in a command's text: <!subteam^S0123|@sre>.
+_GROUP = re.compile(r"^<!subteam\^(?P<id>S[A-Z0-9]{1,30})(?:\|(?P<label>[^>]{1,100}))?>$")
 
 
 class SlackHooks:
     """What only Slack can tell the router, for one request's workspace."""
 
-    def __init__(self, client: AsyncWebClient, admin_group: str | None) -> None:
+    def __init__(self, client: AsyncWebClient, admin_group: str | None,
+                 groups: GroupMembers | None = None) -> None:
         self.client = client
         self.admin_group = admin_group
+        self.groups = groups or GroupMembers()
 
     async def is_admin(self, actor: Actor) -> bool:
         return await is_admin(self.client, actor.user_id, self.admin_group)
@@ -62,6 +67,16 @@ class SlackHooks:
                         exc.response.get("error"))
             return False
         return True
+
+    def parse_group(self, word: str) -> tuple[str, str] | None:
+        match = _GROUP.match(word.strip())
+        if match is None:
+            return None
+        return match["id"], match["label"] or match["id"]
+
+    async def groups_of(self, actor: Actor, candidates: set[str]) -> set[str]:
+        return await self.groups.groups_of(self.client, actor.workspace_id, actor.user_id,
+                                           candidates)
 
     async def _channel_named(self, name: str) -> str | None:
         try:

@@ -173,12 +173,13 @@ def _event(body: Mapping[str, Any]) -> dict[str, Any]:
         callback["enterprise_id"] = _text(body, "enterprise_id", _ID)
     authorizations = body.get("authorizations")
     if authorizations is not None:
-        callback["authorizations"] = [_authorization(authorizations)]
+        callback["authorizations"] = [_authorization(authorizations, callback["team_id"])]
     return callback
 
 
-def _authorization(authorizations: Any) -> dict[str, Any]:
-    """The installation an event is for (the first; Bolt reads no other)."""
+def _authorization(authorizations: Any, team_id: str) -> dict[str, Any]:
+    """The installation an event is for (the first; Bolt reads no other), in the event's
+    workspace unless it names its own."""
     first = authorizations[0] if isinstance(authorizations, list) and authorizations else None
     if not isinstance(first, Mapping):
         raise Malformed("the authorizations cannot be read")
@@ -188,6 +189,7 @@ def _authorization(authorizations: Any) -> dict[str, Any]:
             found[key] = _text(first, key, _ID, where="authorizations")
     for key in ("is_bot", "is_enterprise_install"):
         found[key] = first.get(key) is True
+    found.setdefault("team_id", team_id)
     return found
 
 

@@ -53,7 +53,7 @@ def test_setup_with_and_without_channel_days_and_topics(registry: Registry) -> N
 
 @pytest.mark.parametrize(("line", "message"), [
     ("/study setup",
-     "usage: /study setup [#channel] HH:MM TIMEZONE [DAYS] [bank:both|bundled|own] [TOPIC ...]"),
+     "usage: /study setup [#channel] HH:MM TIMEZONE [DAYS] [bank: both|bundled|own] [TOPIC ...]"),
     ("/study setup nine UTC", "usage: /study setup"),
     ("/study close now", "usage: /study close"),
     ("/study post-now a b", "usage: /study post-now [QUESTION_ID]"),
@@ -99,3 +99,38 @@ def test_help_covers_every_command(registry: Registry) -> None:
         if command.topic is None:
             assert command.usage in usages
     assert "/TOPIC QUERY" in usages
+
+
+def test_keyword_options_anywhere_after_the_positional_ones(registry: Registry) -> None:
+    start = "/study competition start q4 14 teams: <!subteam^S1|@sre> blue best:3 topics: k8s linux"
+    assert parse(registry, start) == ("study competition start", {
+        "name": "q4", "days": "14", "teams": ("<!subteam^S1|@sre>", "blue"), "best": "3",
+        "topics": ("k8s", "linux")})
+    assert parse(registry, "/study competition start q4 TOPICS: k8s")[1] == {
+        "name": "q4", "topics": ("k8s",)}
+    assert parse(registry, "/leaderboard q4 team: blue") == ("leaderboard", {
+        "period": "q4", "team": "blue"})
+    assert parse(registry, "/leaderboard q4 team:blue")[1]["team"] == "blue"
+    # A colon elsewhere is just a word: times are not keywords.
+    assert parse(registry, "/study setup 09:00 UTC")[1]["time"] == "09:00"
+
+
+@pytest.mark.parametrize("line", [
+    "/study competition start q4 teams:",  # a keyword with nothing after it
+    "/study competition start q4 teams: a teams: b",  # twice
+    "/study competition start q4 14 best: 3 4",  # one word only: the 4 is left over
+    "/leaderboard q4 team: a b",
+    "/study team join",
+])
+def test_bad_keyword_options_get_the_usage(registry: Registry, line: str) -> None:
+    with pytest.raises(errors.InvalidInput) as raised:
+        parse(registry, line)
+    assert "usage: /" in raised.value.reason
+
+
+def test_team_commands_in_help_with_their_keywords(registry: Registry) -> None:
+    usages = [usage for usage, _, _ in registry.help_lines()]
+    assert ("/study competition start NAME [DAYS] [teams: @GROUP|NAME ...] [topics: TOPIC ...] "
+            "[best: N]") in usages
+    assert "/leaderboard [week|month|all|NAME] [team: TEAM]" in usages
+    assert "/study team join TEAM [COMPETITION]" in usages

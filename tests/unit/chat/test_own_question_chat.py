@@ -149,7 +149,7 @@ def test_bank_is_typed_by_name_anywhere_after_the_command(engine_catalog: Catalo
     assert command.parse(words, raw, Hooks())["bank"] == "bundled"
     with pytest.raises(errors.InvalidInput, match="choose both, bundled, own"):
         command.parse(split_words("09:00 UTC bank:theirs"), "09:00 UTC bank:theirs", Hooks())
-    assert "[bank:both|bundled|own]" in command.usage
+    assert "[bank: both|bundled|own]" in command.usage
 
 
 def test_the_question_form_fits_every_platform() -> None:

@@ -77,6 +77,7 @@ async def bot(sqlite_database: Database, engine_catalog: Catalog, engine_index: 
     router = Router(service, dispatcher, tally, registry_for(engine_catalog))
     yield Bot(router, platform, Hooks(), service)
     await tally.flush()  # before the database closes under a pending edit
+    await router.settle()  # and any team placement after an answer
 
 
 async def test_admin_commands_ask_the_platform_and_others_do_not(bot: Bot) -> None:

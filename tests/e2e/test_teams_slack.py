@@ -1,0 +1,117 @@
+"""A team competition of Slack user groups end to end: the real `studybot run --platform slack`
+process, signed requests as Slack sends them, and the local fake of Slack's Web API, which
+answers `usergroups.users.list` with each group's members."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+import pytest
+
+from tests.support.slack.bot import SECRET, BotProcess, start_bot
+from tests.support.slack.fake import FakeSlack
+from tests.support.slack.reading import letter_of, text_of
+from tests.support.slack.requests import block_actions, post_signed, slash_command
+
+TEAM = "T0TEST"
+CHANNEL = "CTEAMS"
+QUESTION = "k8s.q.crashloop-first-step"
+
+
+@pytest.fixture(scope="module")
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        fake.add_user("UADMIN", name="ada", is_admin=True)
+        for user, name in [("U1", "bea"), ("U2", "cid"), ("U3", "dee"), ("U4", "eve")]:
+            fake.add_user(user, name=name)
+        fake.usergroups["S0SRE"] = ["U1", "U2"]
+        fake.usergroups["S0DEV"] = ["U2", "U3"]  # cid is in both: he counts for the first listed
+        yield fake
+
+
+@pytest.fixture(scope="module")
+async def bot(slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory
+              ) -> AsyncIterator[BotProcess]:
+    process = await start_bot(tmp_path_factory.mktemp("slack-teams"), slack.api_url)
+    yield process
+    await process.stop()
+    assert "Traceback" not in process.log()
+
+
+async def command(bot: BotProcess, slack: FakeSlack, name: str, text: str, *,
+                  user: str = "UADMIN") -> dict:
+    tag = f"{name}-{time.monotonic_ns()}"
+    body = slash_command(command=f"/{name}", text=text, team_id=TEAM, channel_id=CHANNEL,
+                         user_id=user, user_name=slack.users[user]["name"],
+                         channel_name="teams", response_url=slack.response_url(tag))
+    status, _ = await post_signed(bot.events, SECRET, body)
+    assert status == 200
+    [reply] = await slack.wait_for("response_url", tag=tag, timeout=10)
+    return reply
+
+
+async def click(bot: BotProcess, slack: FakeSlack, message: dict, letter: str, user: str) -> dict:
+    actions = next(b for b in message["blocks"] if b["type"] == "actions")
+    button = next(e for e in actions["elements"] if e["text"]["text"] == letter)
+    before = len(slack.calls_to("chat.postEphemeral"))
+    body = block_actions(team_id=TEAM, user_id=user, channel_id=CHANNEL,
+                         action_id=button["action_id"], value=button["value"],
+                         block_id=actions["block_id"], message_ts=message["ts"], message=message,
+                         user_name=slack.users[user]["name"],
+                         response_url=slack.response_url(f"click-{time.monotonic_ns()}"))
+    assert (await post_signed(bot.events, SECRET, body))[0] == 200
+    return (await slack.wait_for("chat.postEphemeral", count=before + 1, timeout=10))[before]
+
+
+async def eventually(read: Callable[[], Awaitable[str]], wanted: str) -> str:
+    """People are put in their group's team just after their answer is acknowledged."""
+    for _ in range(50):
+        text = await read()
+        if wanted in text:
+            return text
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"{wanted!r} never appeared in:\n{text}")
+
+
+async def test_user_groups_compete_best_two_count_and_the_winner_is_announced(bot, slack) -> None:
+    started = await command(bot, slack, "study", "competition start cup 3 teams: "
+                            "<!subteam^S0SRE|@sre> <!subteam^S0DEV|@dev> best: 2")
+    assert "Teams: @sre, @dev (the best 2 of each count)." in text_of(started)
+    await command(bot, slack, "study", f"post-now {QUESTION}")
+    message = slack.messages(CHANNEL)[-1]
+    right = letter_of(QUESTION, True)
+    for user in ("U1", "U2", "U3", "U4"):
+        assert "+" in text_of(await click(bot, slack, message, right, user))
+
+    async def board() -> str:
+        return text_of(await command(bot, slack, "leaderboard", "cup", user="U4"))
+
+    shown = await eventually(board, "@dev")
+    # cid (in both groups) counts for @sre, listed first; eve is in no group.
+    assert "1. *@sre* — " in shown
+    assert "(2 counted · bea " in shown
+    assert "2. *@dev* — " in shown
+    assert "(1 counted · dee " in shown
+    assert "eve" in shown  # she is on the people's board
+    # One usergroups.users.list per group, however many people answered (cached 5 minutes).
+    asked = [c["usergroup"] for c in slack.calls_to("usergroups.users.list")]
+    assert sorted(asked) == ["S0DEV", "S0SRE"]
+
+    sre = text_of(await command(bot, slack, "leaderboard", "cup team: @sre", user="U1"))
+    assert "*@sre*:" in sre
+    assert "bea" in sre
+    assert "cid" in sre
+    assert "dee" not in sre
+
+    # eve joins @dev herself: a choice wins where no group placed her.
+    joined = await command(bot, slack, "study", "team join dev", user="U4")
+    assert "You are in team *@dev* for *cup*." in text_of(joined)
+    shown = await board()
+    assert "(2 counted · " in shown.split("2. *@dev*")[1].splitlines()[0]
+
+    ended = await command(bot, slack, "study", "competition end cup")
+    assert "(final)" in text_of(ended)
+    [announced] = [m for m in slack.messages(CHANNEL) if "is over!" in text_of(m)]
+    assert "Team *@sre* wins with" in text_of(announced)

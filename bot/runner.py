@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -60,6 +61,11 @@ async def _serve(app: App, names: list[str], options: RunOptions) -> int:
             await runtime.start(chat)
             started.append(runtime)
         chat.scheduler.start()
+        # What start-up built (the content, its search index, the libraries) lives as long as the
+        # process: out of the collector's sight, a full collection no longer walks it, which was
+        # most of a 200-team board's p99 (bench/RESULTS.md, "Team boards at scale").
+        gc.collect()
+        gc.freeze()
         log.info("studybot is running: %s", ", ".join(names))
         await _until_stopped(started)
         return 0

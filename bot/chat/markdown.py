@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import ClassVar
 
 from markdown_it import MarkdownIt
@@ -287,14 +288,22 @@ MRKDWN = Mrkdwn()
 DISCORD = Discord()
 
 
+# The same texts come back all day (a question, its explanation, a verdict line for each of a
+# thousand clicks), and parsing them is most of a reply's CPU: 1-2 ms each (bench/RESULTS.md).
+_RENDERED = 4096
+
+
+@lru_cache(maxsize=_RENDERED)
 def to_plain(markdown: str) -> str:
     return PLAIN.render(markdown)
 
 
+@lru_cache(maxsize=_RENDERED)
 def to_mrkdwn(markdown: str) -> str:
     return MRKDWN.render(markdown)
 
 
+@lru_cache(maxsize=_RENDERED)
 def to_discord(markdown: str) -> str:
     return DISCORD.render(markdown)
 

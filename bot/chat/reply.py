@@ -3,6 +3,7 @@ small print. Adapters render it into Block Kit, embeds and views, or plain text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -27,13 +28,16 @@ class Reply:
     """What the bot says.
 
     `title` is plain text (a notification, an embed title, a heading); `subtitle` is Markdown shown
-    beside it; `body` and `context` lines are Markdown; `choices` are a question's lettered choices.
+    beside it; `lead`, `body` and `context` lines are Markdown; `choices` are a question's lettered
+    choices. `lead` is what is said in front of a body that many replies share (a verdict's points
+    before the question's explanation), kept apart so the body is rendered once for all of them.
     A reply to a click is a new private message, unless `replaces` (it becomes the message that was
     clicked) or it is public (`ephemeral=False`: posted in the channel).
     """
 
     title: str = ""
     subtitle: str = ""
+    lead: str = ""
     body: str = ""
     choices: tuple[tuple[str, str], ...] = ()
     buttons: tuple[Button, ...] = ()
@@ -57,5 +61,10 @@ class Reply:
         return replace(self, replaces=True)
 
     def prefixed(self, markdown: str) -> Reply:
-        """The same reply with a sentence in front of its body."""
-        return replace(self, body=f"{markdown} {self.body}".strip())
+        """The same reply with a paragraph in front of its body."""
+        return replace(self, lead="\n\n".join(p for p in (markdown.strip(), self.lead) if p))
+
+    def text(self, render: Callable[[str], str]) -> str:
+        """Lead and body in a platform's flavour of Markdown (`render`, one of bot.chat.markdown's
+        `to_*`, which remember what they rendered)."""
+        return "\n".join(part for part in (render(self.lead), render(self.body)) if part)

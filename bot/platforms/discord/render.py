@@ -26,7 +26,7 @@ _STYLES = {"primary": discord.ButtonStyle.primary, "secondary": discord.ButtonSt
 
 
 def description(reply: Reply) -> str:
-    parts = [to_discord(reply.subtitle), to_discord(reply.body),
+    parts = [to_discord(reply.subtitle), reply.text(to_discord),
              "\n".join(f"**{letter})** {to_discord(text)}" for letter, text in reply.choices)]
     text = "\n\n".join(part for part in parts if part)
     small = "\n".join(to_discord(line) for line in reply.context)

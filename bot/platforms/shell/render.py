@@ -15,7 +15,7 @@ def heading(reply: Reply) -> str:
 
 
 def render(reply: Reply) -> str:
-    lines = [heading(reply), to_plain(reply.body)]
+    lines = [heading(reply), reply.text(to_plain)]
     lines += [f"  {letter}) {to_plain(text)}" for letter, text in reply.choices]
     letters = [button.label for button in reply.buttons if len(button.label) == 1]
     if letters:

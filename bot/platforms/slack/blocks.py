@@ -31,13 +31,13 @@ def heading(reply: Reply) -> str:
 
 def fallback(reply: Reply) -> str:
     """The message's `text`: notifications, screen readers, clients without blocks."""
-    text = MRKDWN.text(reply.notification) or heading(reply) or to_mrkdwn(reply.body)
+    text = MRKDWN.text(reply.notification) or heading(reply) or reply.text(to_mrkdwn)
     return truncate(text or "studybot", TEXT_LIMIT)
 
 
 def render(reply: Reply) -> Blocks:
     text = "\n".join(part for part in (
-        heading(reply), to_mrkdwn(reply.body),
+        heading(reply), reply.text(to_mrkdwn),
         "\n".join(f"*{letter})* {to_mrkdwn(choice)}" for letter, choice in reply.choices),
     ) if part)
     tail = _buttons(reply) + _context(reply)

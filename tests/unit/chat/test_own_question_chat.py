@@ -76,7 +76,7 @@ async def chat(sqlite_database: Database, engine_catalog: Catalog, engine_index:
 
 
 def text(reply: Reply) -> str:
-    return "\n".join([reply.title, to_plain(reply.subtitle), to_plain(reply.body),
+    return "\n".join([reply.title, to_plain(reply.subtitle), reply.text(to_plain),
                       *(to_plain(c) for c in reply.context)])
 
 

@@ -63,7 +63,7 @@ class Bot:
 
 
 def shown(reply: Reply) -> str:
-    return "\n".join([reply.title, to_plain(reply.subtitle), to_plain(reply.body),
+    return "\n".join([reply.title, to_plain(reply.subtitle), reply.text(to_plain),
                       *(to_plain(c) for c in reply.context)])
 
 
@@ -140,7 +140,7 @@ async def test_clicks_answer_once_and_feed_the_tally(bot: Bot) -> None:
     answer = interactions.encode(interactions.Answer(card.post_id, 0))
     first = await bot.router.click(bot.context("bob"), answer)
     assert first.title == "Correct!"
-    assert "+15 points" in first.body
+    assert "+15 points" in first.lead
     again = await bot.router.click(bot.context("bob"), answer)
     assert "You already answered **A**; it was counted once." in again.subtitle
     await bot.router.tally.flush()

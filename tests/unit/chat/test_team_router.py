@@ -82,7 +82,7 @@ class Bot:
 
 
 def shown(reply: Reply) -> str:
-    return "\n".join([reply.title, to_plain(reply.subtitle), to_plain(reply.body),
+    return "\n".join([reply.title, to_plain(reply.subtitle), reply.text(to_plain),
                       *(to_plain(c) for c in reply.context)])
 
 

@@ -4,8 +4,7 @@ option (`<@&id>`); each clicking member's roles arrive with their interaction.""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +14,7 @@ from tests.support.discord import permissions
 from tests.support.discord.bot import start_discord_bot
 from tests.support.discord.guilds import Channel, Guild, Member, Role
 from tests.support.discord.server import FakeDiscord
+from tests.support.eventually import eventually
 from tests.support.slack.reading import letter_of
 
 QUESTION = "k8s.q.crashloop-first-step"
@@ -58,16 +58,6 @@ async def bot(discord: FakeDiscord, acme: Server,
     yield process
     await process.stop()
     assert "Traceback" not in process.log()
-
-
-async def eventually(read: Callable[[], Awaitable[str]], wanted: str) -> str:
-    """People are put in their role's team just after their answer is acknowledged."""
-    for _ in range(50):
-        text = await read()
-        if wanted in text:
-            return text
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{wanted!r} never appeared in:\n{text}")
 
 
 async def test_roles_compete_and_the_winner_is_announced_without_a_ping(bot, discord,

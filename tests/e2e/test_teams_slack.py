@@ -4,19 +4,17 @@ answers `usergroups.users.list` with each group's members."""
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.support.slack.bot import SECRET, BotProcess, start_bot
+from tests.support.eventually import eventually
+from tests.support.slack.bot import BotProcess, start_bot
+from tests.support.slack.driving import click, command
 from tests.support.slack.fake import FakeSlack
 from tests.support.slack.reading import letter_of, text_of
-from tests.support.slack.requests import block_actions, post_signed, slash_command
 
-TEAM = "T0TEST"
-CHANNEL = "CTEAMS"
+CHANNEL = "C1"  # where tests.support.slack.driving sends commands and clicks
 QUESTION = "k8s.q.crashloop-first-step"
 
 
@@ -38,41 +36,6 @@ async def bot(slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory
     yield process
     await process.stop()
     assert "Traceback" not in process.log()
-
-
-async def command(bot: BotProcess, slack: FakeSlack, name: str, text: str, *,
-                  user: str = "UADMIN") -> dict:
-    tag = f"{name}-{time.monotonic_ns()}"
-    body = slash_command(command=f"/{name}", text=text, team_id=TEAM, channel_id=CHANNEL,
-                         user_id=user, user_name=slack.users[user]["name"],
-                         channel_name="teams", response_url=slack.response_url(tag))
-    status, _ = await post_signed(bot.events, SECRET, body)
-    assert status == 200
-    [reply] = await slack.wait_for("response_url", tag=tag, timeout=10)
-    return reply
-
-
-async def click(bot: BotProcess, slack: FakeSlack, message: dict, letter: str, user: str) -> dict:
-    actions = next(b for b in message["blocks"] if b["type"] == "actions")
-    button = next(e for e in actions["elements"] if e["text"]["text"] == letter)
-    before = len(slack.calls_to("chat.postEphemeral"))
-    body = block_actions(team_id=TEAM, user_id=user, channel_id=CHANNEL,
-                         action_id=button["action_id"], value=button["value"],
-                         block_id=actions["block_id"], message_ts=message["ts"], message=message,
-                         user_name=slack.users[user]["name"],
-                         response_url=slack.response_url(f"click-{time.monotonic_ns()}"))
-    assert (await post_signed(bot.events, SECRET, body))[0] == 200
-    return (await slack.wait_for("chat.postEphemeral", count=before + 1, timeout=10))[before]
-
-
-async def eventually(read: Callable[[], Awaitable[str]], wanted: str) -> str:
-    """People are put in their group's team just after their answer is acknowledged."""
-    for _ in range(50):
-        text = await read()
-        if wanted in text:
-            return text
-        await asyncio.sleep(0.1)
-    raise AssertionError(f"{wanted!r} never appeared in:\n{text}")
 
 
 async def test_user_groups_compete_best_two_count_and_the_winner_is_announced(bot, slack) -> None:

@@ -16,15 +16,13 @@ from bot.catalog.search.index import SearchIndex
 from bot.chat import interactions, replies
 from bot.chat.commands import split_words
 from bot.chat.context import Context
-from bot.chat.markdown import to_plain
 from bot.chat.reply import Reply
 from bot.chat.router import Router
-from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.tally import Tally
 from bot.platforms.discord import forms as discord_forms
 from bot.service.study import StudyService
 from bot.service.views import Actor, ChannelRef
 from bot.store.database import Database
+from tests.support.chat_router import router_on, shown
 from tests.support.clock import FakeClock
 from tests.support.discord.validation import check_modal
 from tests.support.fake_platform import FakePlatform
@@ -69,15 +67,8 @@ class Chat:
 async def chat(sqlite_database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
                clock: FakeClock) -> AsyncIterator[Chat]:
     service = StudyService(sqlite_database, engine_catalog, engine_index, clock)
-    dispatcher = Dispatcher(service, {"slack": FakePlatform()})
-    tally = Tally(service, dispatcher.show_tally, interval_seconds=0.01)
-    yield Chat(Router(service, dispatcher, tally, registry_for(engine_catalog)), Hooks())
-    await tally.flush()
-
-
-def text(reply: Reply) -> str:
-    return "\n".join([reply.title, to_plain(reply.subtitle), reply.text(to_plain),
-                      *(to_plain(c) for c in reply.context)])
+    async with router_on(service, FakePlatform()) as router:
+        yield Chat(router, Hooks())
 
 
 def buttons(reply: Reply) -> dict[str, interactions.ButtonId]:
@@ -101,35 +92,35 @@ async def test_a_refused_form_keeps_what_was_typed(chat: Chat) -> None:
     assert [name for name, _ in refused.field_errors] == ["choices"]
     assert refused.form is not None
     assert {f.name: f.value for f in refused.form.fields} == typed
-    assert "Choices:" in text(refused)
+    assert "Choices:" in shown(refused)
     reopened = await chat.router.click(chat.context("bea"), buttons(refused)["Edit again"])
     assert reopened.form is not None
     assert {f.name: f.value for f in reopened.form.fields} == typed
     # Someone else's draft does not open.
     theirs = await chat.router.click(chat.context("cy"), buttons(refused)["Edit again"])
     assert theirs.form is None
-    assert "no longer kept" in text(theirs)
+    assert "no longer kept" in shown(theirs)
 
 
 async def test_review_clicks_and_the_author_is_told(chat: Chat) -> None:
     proposed = await chat.router.submit(chat.context("bea"), "studybot.form.question", GOOD)
-    assert "Your question is proposed" in text(proposed)
+    assert "Your question is proposed" in shown(proposed)
     review = await chat.router.text(chat.context("ada"), "study", "question review")
     assert list(buttons(review)) == ["Approve", "Edit", "Reject"]
     # A member cannot press an admin's buttons (a forwarded or forged click).
     refused = await chat.router.click(chat.context("bea"), buttons(review)["Approve"])
-    assert "Only workspace admins" in text(refused)
+    assert "Only workspace admins" in shown(refused)
     edit = await chat.router.click(chat.context("ada"), buttons(review)["Edit"])
     assert edit.form is not None
     assert edit.form.title == "Edit a question"
     approved = await chat.router.click(chat.context("ada"), buttons(review)["Approve"])
     assert approved.replaces
-    assert "Approved" in text(approved)
+    assert "Approved" in shown(approved)
     [(who, notice)] = chat.hooks.told
     assert who == "bea"
-    assert "Your question was approved" in text(notice)
+    assert "Your question was approved" in shown(notice)
     again = await chat.router.click(chat.context("ada"), buttons(review)["Reject"])
-    assert "is already approved" in text(again)
+    assert "is already approved" in shown(again)
 
 
 async def test_a_forged_form_id_changes_nothing(chat: Chat) -> None:
@@ -137,7 +128,7 @@ async def test_a_forged_form_id_changes_nothing(chat: Chat) -> None:
     assert reply.tone == "error"
     assert not reply.field_errors
     review = await chat.router.text(chat.context("ada"), "study", "question review")
-    assert "No proposed question is waiting" in text(review)
+    assert "No proposed question is waiting" in shown(review)
 
 
 def test_bank_is_typed_by_name_anywhere_after_the_command(engine_catalog: Catalog) -> None:

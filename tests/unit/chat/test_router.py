@@ -9,19 +9,16 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot import metrics
-from bot.bootstrap import registry_for
 from bot.catalog.catalog import Catalog
 from bot.catalog.search.index import SearchIndex
 from bot.chat import interactions
 from bot.chat.context import Context
-from bot.chat.markdown import to_plain
 from bot.chat.reply import Reply
 from bot.chat.router import Router
-from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.tally import Tally
 from bot.service.study import StudyService
 from bot.service.views import Actor, ChannelRef
 from bot.store.database import Database
+from tests.support.chat_router import router_on, shown
 from tests.support.clock import FakeClock
 from tests.support.fake_platform import FakePlatform
 
@@ -62,22 +59,13 @@ class Bot:
         return await self.router.text(self.context(user), name, text)
 
 
-def shown(reply: Reply) -> str:
-    return "\n".join([reply.title, to_plain(reply.subtitle), reply.text(to_plain),
-                      *(to_plain(c) for c in reply.context)])
-
-
 @pytest.fixture
 async def bot(sqlite_database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
               clock: FakeClock) -> AsyncIterator[Bot]:
     service = StudyService(sqlite_database, engine_catalog, engine_index, clock)
     platform = FakePlatform()
-    dispatcher = Dispatcher(service, {"slack": platform})
-    tally = Tally(service, dispatcher.show_tally, interval_seconds=0.01)
-    router = Router(service, dispatcher, tally, registry_for(engine_catalog))
-    yield Bot(router, platform, Hooks(), service)
-    await tally.flush()  # before the database closes under a pending edit
-    await router.settle()  # and any team placement after an answer
+    async with router_on(service, platform) as router:
+        yield Bot(router, platform, Hooks(), service)
 
 
 async def test_admin_commands_ask_the_platform_and_others_do_not(bot: Bot) -> None:

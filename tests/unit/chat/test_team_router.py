@@ -8,19 +8,16 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.bootstrap import registry_for
 from bot.catalog.catalog import Catalog
 from bot.catalog.search.index import SearchIndex
 from bot.chat import interactions
 from bot.chat.context import Context
-from bot.chat.markdown import to_plain
 from bot.chat.reply import Reply
 from bot.chat.router import Router
-from bot.delivery.dispatcher import Dispatcher
-from bot.delivery.tally import Tally
 from bot.service.study import StudyService
 from bot.service.views import Actor, ChannelRef
 from bot.store.database import Database
+from tests.support.chat_router import router_on, shown
 from tests.support.clock import FakeClock
 from tests.support.fake_platform import FakePlatform
 
@@ -81,22 +78,13 @@ class Bot:
         return reply
 
 
-def shown(reply: Reply) -> str:
-    return "\n".join([reply.title, to_plain(reply.subtitle), reply.text(to_plain),
-                      *(to_plain(c) for c in reply.context)])
-
-
 @pytest.fixture
 async def bot(sqlite_database: Database, engine_catalog: Catalog, engine_index: SearchIndex,
               clock: FakeClock) -> AsyncIterator[Bot]:
     service = StudyService(sqlite_database, engine_catalog, engine_index, clock)
     platform = FakePlatform()
-    dispatcher = Dispatcher(service, {"slack": platform})
-    tally = Tally(service, dispatcher.show_tally, interval_seconds=0.01)
-    router = Router(service, dispatcher, tally, registry_for(engine_catalog))
-    yield Bot(router, platform, GroupHooks(), service)
-    await tally.flush()
-    await router.settle()
+    async with router_on(service, platform) as router:
+        yield Bot(router, platform, GroupHooks(), service)
 
 
 async def test_answering_counts_people_for_the_first_listed_group_they_are_in(bot: Bot) -> None:

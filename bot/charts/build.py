@@ -119,6 +119,22 @@ def leaderboard(board: Board, width: float = 560) -> Chart:
                  width=width)
 
 
+def teams(board: Board, width: float = 560) -> Chart:
+    """A team competition's teams as bars of their scores (each the sum of its best members'
+    points); the caller's team stands out."""
+    rows = [(f"{t.rank}. {t.name}", float(t.points), f"{t.points} pts", t.is_callers)
+            for t in board.teams]
+    leader = board.teams[0] if board.teams and board.teams[0].points else None
+    summary = (f"Team {leader.name} leads with {leader.points} points; the best {board.best} of "
+               f"each team count." if leader else "No team has scored yet.")
+    return hbars(f"Teams ({board.label})", summary, rows, headers=("Team", "Points"), width=width)
+
+
+def standings(board: Board, width: float = 560) -> Chart:
+    """The chart a board is best shown by: its teams where it has teams, else its people."""
+    return teams(board, width) if board.teams else leaderboard(board, width)
+
+
 def topic_accuracy(topics: Sequence[TopicAccuracy], title: str = "Accuracy per topic",
                    width: float = 560) -> Chart:
     """The share of right answers per topic, 0-100%."""

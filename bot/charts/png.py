@@ -60,7 +60,7 @@ def render(chart: Chart, scale: int = 2) -> bytes:
 
 def leaderboard_png(board: Board, scale: int = 2) -> bytes:
     """/leaderboard's picture: the board's points as bars, the caller in orange."""
-    return render(build.leaderboard(board), scale)
+    return render(build.standings(board), scale)
 
 
 def streak_png(stats: UserStats, scale: int = 2) -> bytes:

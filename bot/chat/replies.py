@@ -186,7 +186,7 @@ def board(result: Board) -> Reply:
     lines = [_row(r) for r in result.rows]
     if result.caller is not None:
         lines += ["…", _row(result.caller)]
-    chart = charts.leaderboard(result)
+    chart = charts.standings(result)
     if result.teams:
         return Reply(title=title, body="\n".join([
             f"**Teams** (the best {result.best} of each team count)",

@@ -91,7 +91,9 @@ class Dashboard:
             "bands": build.hbars("Streaks alive by length", f"{view.on_streak} people have a "
                                  "streak alive.", bands, headers=("Length", "People"), width=440),
             "week": build.leaderboard(view.week, width=440),
-            "standings": [(s, build.leaderboard(s.board)) for s in view.competitions],
+            # A team competition shows its teams first, then its people.
+            "standings": [(s, ([build.teams(s.board)] if s.board.teams else [])
+                           + [build.leaderboard(s.board)]) for s in view.competitions],
         })
 
     async def topics(self, request: web.Request, grant: Grant) -> web.Response:

@@ -8,12 +8,14 @@ so its figures agree with each other.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 
 from bot import errors
 from bot.dashboard.tokens import DashboardLink, DashboardLinks, WorkspaceKey
 from bot.rules import periods
 from bot.service.base import ServiceBase, require_admin
+from bot.service.teams import TOP_CONTRIBUTORS, team_rows
 from bot.service.views import (
     Actor,
     Board,
@@ -34,7 +36,7 @@ from bot.service.views import (
     TopicTrend,
     WeekAccuracy,
 )
-from bot.store import activity, boards, competitions, directory, team
+from bot.store import activity, boards, competition_teams, competitions, directory, team
 from bot.store.database import Session
 from bot.store.tables import Score
 
@@ -102,6 +104,11 @@ class Dashboard(ServiceBase):
                                        workspace_id, "")
                 board = await self._board(session, found.id, periods.competition_key(row.id),
                                           f"Competition {row.name}")
+                totals = await competition_teams.team_totals(session, row.id, row.best,
+                                                             TOP_CONTRIBUTORS)
+                if totals:
+                    board = replace(board, teams=await team_rows(session, row, totals, None),
+                                    best=row.best)
                 standings.append(Standing(view, board))
             return TeamOverview(
                 workspace_name=found.name or workspace_id, today=today,

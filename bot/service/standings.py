@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import errors
 from bot.rules import periods, schedule, streaks
-from bot.service.teams import TOP_CONTRIBUTORS, Teams
+from bot.service.teams import TOP_CONTRIBUTORS, Teams, team_rows
 from bot.service.views import (
     Actor,
     Board,
@@ -59,7 +59,7 @@ class Standings(Teams):
             if competition is None or not teams:
                 return Board(period, label, rows, caller)
             return Board(period, label, rows, caller,
-                         teams=await self.team_rows(session, competition, teams, user_id),
+                         teams=await team_rows(session, competition, teams, user_id),
                          best=competition.best)
 
     async def _period(self, session: Session, workspace_id: int | None, period: str,

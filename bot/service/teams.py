@@ -52,6 +52,24 @@ def team_named(teams: Sequence[CompetitionTeam], name: str) -> CompetitionTeam |
     return next((t for t in teams if t.name.lower().lstrip("@") == wanted), None)
 
 
+async def team_rows(session: Session, competition: Competition,
+                    totals: Sequence[competition_teams.TeamTotal],
+                    user_id: int | None) -> tuple[TeamRow, ...]:
+    """Every team of a competition in board order (`totals`: its teams, scored); `user_id`'s
+    team marked."""
+    mine = None
+    if user_id is not None:
+        found = await competition_teams.membership(session, competition.workspace_id,
+                                                   competition.id, user_id)
+        mine = found.team_id if found else None
+    scores = [rules.TeamScore(t.points, t.counted) for t in totals]
+    return tuple(
+        TeamRow(rank, totals[i].name, totals[i].points, totals[i].counted,
+                tuple(TeamMember(name, points) for name, points in totals[i].top),
+                is_callers=totals[i].team_id == mine)
+        for rank, i in enumerate(rules.ranking(scores), start=1))
+
+
 class Teams(ServiceBase):
     _teams_state: _TeamsState | None = None
 
@@ -160,22 +178,6 @@ class Teams(ServiceBase):
                 done.append(TeamJoin(found_competition.name, found_team.name, "joined"))
             return done
 
-    async def team_rows(self, session: Session, competition: Competition,
-                        totals: Sequence[competition_teams.TeamTotal],
-                        user_id: int | None) -> tuple[TeamRow, ...]:
-        """Every team of a competition in board order (`totals`: its teams, scored)."""
-        mine = None
-        if user_id is not None:
-            found = await competition_teams.membership(session, competition.workspace_id,
-                                                       competition.id, user_id)
-            mine = found.team_id if found else None
-        scores = [rules.TeamScore(t.points, t.counted) for t in totals]
-        return tuple(
-            TeamRow(rank, totals[i].name, totals[i].points, totals[i].counted,
-                    tuple(TeamMember(name, points) for name, points in totals[i].top),
-                    is_callers=totals[i].team_id == mine)
-            for rank, i in enumerate(rules.ranking(scores), start=1))
-
     async def team_board(self, session: Session, competition: Competition,
                          totals: Sequence[competition_teams.TeamTotal], name: str,
                          user_id: int | None, period: str, label: str) -> Board:
@@ -196,7 +198,7 @@ class Teams(ServiceBase):
             if placed is not None:
                 rank, m = placed
                 caller = BoardRow(rank, m.name, m.points, m.correct, m.answered, is_caller=True)
-        ranked = {row.name: row for row in await self.team_rows(session, competition, totals,
+        ranked = {row.name: row for row in await team_rows(session, competition, totals,
                                                                 user_id)}
         return Board(period, f"{label} · team {team.name}", rows, caller,
                      best=competition.best, team=ranked[team.name])

@@ -112,6 +112,24 @@ async def test_joining_before_answering_shows_on_the_team_board(service: StudySe
     assert teams_of(await service.leaderboard(ADMIN, "early")) == [("red", 15, 1)]
 
 
+async def test_the_dashboard_shows_a_team_competition_by_its_teams(service: StudyService) -> None:
+    await service.start_competition(ADMIN, CHANNEL, "cup", "7", teams=[
+        TeamSpec("red"), TeamSpec("blue")], best="1")
+    await service.start_competition(ADMIN, CHANNEL, "solo", "7")
+    await answer(service, member("warm-up"), ONE)
+    for name, team, question in (("ann", "red", TWO), ("ben", "red", ONE), ("cat", "blue", THREE)):
+        await service.join_team(member(name), team)
+        await answer(service, member(name), question)
+    overview = await service.team_overview("slack", "T1")
+    shown = {s.competition.name: s.board for s in overview.competitions}
+    assert teams_of(shown["cup"]) == [("blue", 20, 1), ("red", 15, 1)]
+    assert teams_of(shown["cup"]) == teams_of(await service.leaderboard(ADMIN, "cup"))
+    assert shown["cup"].best == 1
+    assert not any(t.is_callers for t in shown["cup"].teams)  # a page read by the team, no one's
+    assert [r.name for r in shown["cup"].rows][:3] == ["cat", "ann", "warm-up"]
+    assert shown["solo"].teams == ()
+
+
 async def test_only_answers_to_its_topics_count(service: StudyService) -> None:
     await service.start_competition(ADMIN, CHANNEL, "linux-week", "7", topics=["linux"])
     ada = member("ada")

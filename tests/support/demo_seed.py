@@ -1,5 +1,5 @@
 """A fuller, made-up team for the README's screenshots: eight people, two channels, ten weeks
-of weekday questions from the bundled bank, a running competition and some practice.
+of weekday questions from the bundled bank, a running team competition and some practice.
 
 Deterministic (one seeded random generator), played through the real service like the smaller
 tests/support/team_seed.py, so the pictures show what the dashboard shows a real team.
@@ -11,6 +11,7 @@ import random
 from datetime import UTC, datetime
 
 from bot.service import Actor, ChannelRef, StudyService
+from bot.service.views import TeamSpec
 from tests.support.clock import FakeClock
 
 START = datetime(2026, 9, 14, 10, 0, tzinfo=UTC)  # a Monday
@@ -24,6 +25,8 @@ PEOPLE = {"ada": (0.95, 0.82), "bea": (0.9, 0.74), "cid": (0.7, 0.61), "dee": (0
           "eve": (0.55, 0.68), "fay": (0.45, 0.5), "gus": (0.35, 0.4), "hal": (0.25, 0.7)}
 # Topics this team finds harder: right answers are rarer there.
 HARDER = {"terraform": 0.25, "security": 0.2, "design": 0.15}
+# The competition's teams: named teams people join; the best 3 of each count.
+SQUADS = {"sre": ("ada", "cid", "eve", "gus"), "platform": ("bea", "dee", "fay", "hal")}
 
 
 def admin() -> Actor:
@@ -43,7 +46,11 @@ async def seed_demo(service: StudyService, clock: FakeClock) -> None:
     for day in range(days):
         if clock.now.weekday() < 5:
             if day == days - 14:
-                await service.start_competition(admin(), CHANNELS[1], "autumn-cup", "21")
+                await service.start_competition(admin(), CHANNELS[1], "autumn-cup", "21",
+                                                teams=[TeamSpec(name) for name in SQUADS], best="3")
+                for squad, names in SQUADS.items():
+                    for name in names:
+                        await service.join_team(person(name), squad)
             for channel in CHANNELS:
                 card = await service.post_now(admin(), channel)
                 question = service.catalog.questions[card.question_id]

@@ -19,7 +19,7 @@ from bot.store.database import Database
 from bot.web import build_web_app
 from tests.support.browser import ARTIFACTS, chromium
 from tests.support.clock import FakeClock
-from tests.support.demo_seed import TEAM, seed_demo
+from tests.support.demo_seed import TEAM, admin, seed_demo
 from tests.support.local_server import serve_local
 
 SECRET = "readme-screenshots-secret-0123456789abc"
@@ -53,6 +53,15 @@ async def test_every_page_of_a_fuller_team(sqlite_database: Database, browser: B
             assert response is not None
             assert response.status == 200
             assert "Platform team" in await page.title() or name in ("questions", "person")
+            if name == "overview":  # a team competition: its teams first, then its people
+                titles = await page.locator("#competitions ~ figure svg > title").all_text_contents()
+                assert titles == ["Teams (Competition autumn-cup)",
+                                  "Leaderboard (Competition autumn-cup)"]
+                teams = await page.locator("#competitions ~ figure table").first.locator(
+                    "tbody th, tbody td").all_text_contents()
+                board = await service.leaderboard(admin(), "autumn-cup")
+                assert teams == [cell for t in board.teams
+                                 for cell in (f"{t.rank}. {t.name}", f"{t.points} pts")]
             await page.screenshot(path=str(ARTIFACTS / f"readme-{name}.png"),
                                   full_page=name != "questions")
         await context.close()

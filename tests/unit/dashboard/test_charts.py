@@ -6,11 +6,20 @@ import io
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
 
+import pytest
 from PIL import Image
 
 from bot.charts import build, png, svg
 from bot.charts.model import ACCENT, BAR, HEAT
-from bot.service.views import Board, BoardRow, DayActivity, TopicAccuracy, UserStats
+from bot.service.views import (
+    Board,
+    BoardRow,
+    DayActivity,
+    TeamMember,
+    TeamRow,
+    TopicAccuracy,
+    UserStats,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -42,6 +51,26 @@ def test_bars_are_proportional_to_points() -> None:
     widths = {s.tip.split(":")[0]: s.width for s in bars}
     assert widths["1. ada"] == 2 * widths["2. bea"] == 3 * widths["3. cid"]
     assert [s.fill for s in bars] == [BAR, ACCENT, BAR]
+
+
+def test_a_team_competition_is_charted_by_its_teams_with_the_callers_team_marked() -> None:
+    teams = (TeamRow(1, "sre", 60, 2, (TeamMember("ada", 40), TeamMember("cid", 20))),
+             TeamRow(2, "platform", 45, 2, (TeamMember("bea", 45),), is_callers=True),
+             TeamRow(3, "data", 0, 0, ()))
+    with_teams = Board("c1", "Competition cup", board().rows, teams=teams, best=2)
+    chart = build.standings(with_teams)
+    assert chart.title == "Teams (Competition cup)"
+    assert chart.summary == "Team sre leads with 60 points; the best 2 of each team count."
+    assert chart.table.rows == (("1. sre", "60 pts"), ("2. platform", "45 pts"),
+                                ("3. data", "0 pts"))
+    bars = [s for s in chart.shapes if getattr(s, "tip", "")]
+    assert [(s.tip, s.fill) for s in bars] == [("1. sre: 60 pts", BAR),
+                                               ("2. platform: 45 pts", ACCENT)]
+    assert bars[0].width == pytest.approx(60 / 45 * bars[1].width)
+    # A board without teams is charted by its people; nobody scored yet is said so.
+    assert build.standings(board()).title == "Leaderboard (This week)"
+    idle = Board("c1", "Competition cup", (), teams=(TeamRow(1, "sre", 0, 0, ()),), best=5)
+    assert build.standings(idle).summary == "No team has scored yet."
 
 
 def test_streak_png_shows_topics_and_no_topics_still_renders() -> None:

@@ -9,6 +9,7 @@ through `escape()`, so it can never become formatting, a link, a timestamp or a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import ClassVar
@@ -288,24 +289,26 @@ MRKDWN = Mrkdwn()
 DISCORD = Discord()
 
 
-# The same texts come back all day (a question, its explanation, a verdict line for each of a
-# thousand clicks), and parsing them is most of a reply's CPU: 1-2 ms each (bench/RESULTS.md).
-_RENDERED = 4096
+# The same texts come back all day (a question, its explanation, for each of a thousand clicks),
+# and parsing them is most of a reply's CPU: 1-2 ms each (bench/RESULTS.md). Long texts (a
+# stranger's 10,000-character query) are rendered each time, so the memory held stays small:
+# at most 2,048 texts of 4,000 characters, rendered and not.
+_REMEMBERED = 2048
+_REMEMBERED_CHARS = 4000
 
 
-@lru_cache(maxsize=_RENDERED)
-def to_plain(markdown: str) -> str:
-    return PLAIN.render(markdown)
+def _remembering(flavor: Flavor) -> Callable[[str], str]:
+    remembered = lru_cache(maxsize=_REMEMBERED)(flavor.render)
+
+    def render(markdown: str) -> str:
+        return remembered(markdown) if len(markdown) <= _REMEMBERED_CHARS else flavor.render(markdown)
+
+    return render
 
 
-@lru_cache(maxsize=_RENDERED)
-def to_mrkdwn(markdown: str) -> str:
-    return MRKDWN.render(markdown)
-
-
-@lru_cache(maxsize=_RENDERED)
-def to_discord(markdown: str) -> str:
-    return DISCORD.render(markdown)
+to_plain = _remembering(PLAIN)
+to_mrkdwn = _remembering(MRKDWN)
+to_discord = _remembering(DISCORD)
 
 
 def truncate(text: str, limit: int) -> str:

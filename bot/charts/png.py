@@ -7,9 +7,7 @@ from functools import cache
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.charts import build
 from bot.charts.model import Chart, Line, Rect, Text
-from bot.service.views import Board, UserStats
 
 MARGIN = 12
 TITLE = 16
@@ -57,12 +55,3 @@ def render(chart: Chart, scale: int = 2) -> bytes:
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
-
-def leaderboard_png(board: Board, scale: int = 2) -> bytes:
-    """/leaderboard's picture: the board's points as bars, the caller in orange."""
-    return render(build.standings(board), scale)
-
-
-def streak_png(stats: UserStats, scale: int = 2) -> bytes:
-    """/streak's picture: the person's accuracy per topic."""
-    return render(build.topic_accuracy(stats.topics, f"{stats.name}: accuracy per topic"), scale)

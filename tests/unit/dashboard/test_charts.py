@@ -36,7 +36,7 @@ def colours(data: bytes) -> set[str]:
 
 
 def test_leaderboard_png_is_a_picture_of_the_board() -> None:
-    data = png.leaderboard_png(board(), scale=1)
+    data = png.render(build.leaderboard(board()), scale=1)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     image = Image.open(io.BytesIO(data))
     chart = build.leaderboard(board())
@@ -75,9 +75,9 @@ def test_a_team_competition_is_charted_by_its_teams_with_the_callers_team_marked
 
 def test_streak_png_shows_topics_and_no_topics_still_renders() -> None:
     stats = UserStats("bea", 10, 4, 3, 2, 2, 0, (TopicAccuracy("k8s", "Kubernetes", 4, 3),))
-    assert png.streak_png(stats)[:4] == b"\x89PNG"
+    assert png.render(build.topic_accuracy(stats.topics))[:4] == b"\x89PNG"
     empty = UserStats("zed", 0, 0, 0, 0, 0, 0)
-    assert png.streak_png(empty)[:4] == b"\x89PNG"
+    assert png.render(build.topic_accuracy(empty.topics))[:4] == b"\x89PNG"
     assert "No answers yet" in build.topic_accuracy(empty.topics).summary
 
 

@@ -33,8 +33,8 @@ class Publisher(Protocol):
     """What a platform adapter provides so questions can be posted without a user's command."""
 
     # Requests per second to send at, under the platform's global or per-app limit. A publisher
-    # may also declare `burst` (how many may catch up at once after a late wake-up, default 1)
-    # and `per_second_cap` (never more in any sliding second); see bot/delivery/pacing.py.
+    # may also declare `per_second_cap` (never more in any sliding second); see
+    # bot/delivery/pacing.py.
     rate_per_second: float
 
     async def send_question(self, card: QuestionCard) -> str:
@@ -66,8 +66,7 @@ class Dispatcher:
     ) -> None:
         self.service = service
         self.publishers = publishers
-        self.limiters = {name: Pace(p.rate_per_second, getattr(p, "burst", 1.0),
-                                    getattr(p, "per_second_cap", None))
+        self.limiters = {name: Pace(p.rate_per_second, getattr(p, "per_second_cap", None))
                          for name, p in publishers.items()}
         self.backlog = 0  # cards handed to deliver_all() and not yet sent or failed
         self._progress = asyncio.Event()

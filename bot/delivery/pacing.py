@@ -9,6 +9,8 @@ from types import TracebackType
 
 # How much later than its slot an event loop's timer usually fires (about 1 ms here).
 JITTER = 0.002
+# The resolution of the event loop's timers (epoll waits in whole milliseconds).
+TICK = 0.001
 
 
 class Pace:
@@ -39,14 +41,15 @@ class Pace:
         if slot > now:
             await asyncio.sleep(slot - now)
         # Slots that a stalled loop let pass are not sent at once (the platform counts arrivals):
-        # they are made up slowly, each request at most JITTER sooner than one interval after the
-        # one before, which is enough to absorb a timer's ordinary lateness.
+        # each request goes at most JITTER sooner than one interval after the one before, so a
+        # backlog is made up slowly. A wait under the loop's clock tick is not slept: it would
+        # cost a whole tick, which at high rates is longer than the interval itself.
         while True:
-            now = loop.time()
-            if now >= self._last + self._spacing:
-                self._last = now
+            wait = self._last + self._spacing - loop.time()
+            if wait < TICK:
                 break
-            await asyncio.sleep(self._last + self._spacing - now)
+            await asyncio.sleep(wait)
+        self._last = loop.time()
         if self._cap is None:
             return
         while True:

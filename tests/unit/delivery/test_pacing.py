@@ -30,8 +30,9 @@ async def test_concurrent_requests_go_one_interval_apart() -> None:
 
 async def test_the_cap_holds_in_every_sliding_second() -> None:
     times = await entries(Pace(rate=1000.0, cap=5), 12)
+    # Read a moment after the pace's own clock reading: a millisecond of slack at the window's end.
     for i, start in enumerate(times):
-        assert sum(1 for t in times[i:] if t - start < 1.0) <= 5
+        assert sum(1 for t in times[i:] if t - start < 1.0 - 0.001) <= 5
     assert times[-1] - times[0] >= 2.0 - 0.01  # 12 requests at 5 a second span two seconds
 
 

@@ -26,6 +26,9 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_dispatch import percentile  # noqa: E402
+from bench_lookup import cpu_model  # noqa: E402
+
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
 from bot.config import content_dir  # noqa: E402
@@ -48,21 +51,6 @@ def own_file(entries: int, questions: int) -> str:
                   f"  choices: [{{text: '{8000 + n}', correct: true}}, {{text: '{9000 + n}'}}]",
                   f"  explanation: Service {n} listens on {8000 + n}."]
     return "\n".join(lines) + "\n"
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
 
 
 async def measure(url: str, rounds: int, entries: int, questions: int) -> dict[str, list[float]]:

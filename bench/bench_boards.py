@@ -78,6 +78,8 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_dispatch import percentile  # noqa: E402
+
 from bot import config as paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
@@ -187,11 +189,6 @@ NAIVE = """
                row_number() OVER (ORDER BY points DESC, correct DESC, answered, user_id) AS rank
         FROM totals)
     SELECT user_id, rank FROM ranked WHERE rank <= 10 OR user_id = $2 ORDER BY rank"""
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def ms(seconds: float) -> str:

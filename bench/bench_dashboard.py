@@ -27,10 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -41,6 +38,9 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from bench_boards import machine  # noqa: E402
+from bench_dispatch import percentile  # noqa: E402
 
 from bot import config as paths  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
@@ -138,23 +138,6 @@ def populate_statements(question_ids: list[str]) -> list[str]:
            SELECT workspace_id, day, sum(answers), sum(correct), count(*) FROM member_days
            GROUP BY workspace_id, day""",
     ]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def machine() -> str:
-    model = "?"
-    try:
-        for line in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
-            if line.startswith("Model name:"):
-                model = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return (f"{os.cpu_count()} CPUs (nproc), {model}; Python {platform.python_version()} "
-            f"({platform.python_implementation()})")
 
 
 async def populate(dsn: str, question_ids: list[str]) -> tuple[float, str, dict[str, int]]:

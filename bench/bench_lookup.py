@@ -25,6 +25,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_dispatch import percentile  # noqa: E402
+
 from bot.catalog.catalog import Catalog  # noqa: E402
 from bot.catalog.loader import load  # noqa: E402
 from bot.catalog.search.index import SearchIndex  # noqa: E402
@@ -38,11 +40,6 @@ def queries(catalog: Catalog) -> list[tuple[str | None, str]]:
     everywhere = [(None, q) for _, q in typed]
     partial = [(t, q[: max(1, len(q) * 2 // 3)]) for t, q in typed]
     return typed + everywhere + partial
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def cpu_model() -> str:
